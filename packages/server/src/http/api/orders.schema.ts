@@ -1,0 +1,171 @@
+import { Type } from "typebox";
+import { Cursor, DateTime, Day, Id, Limit, NullableDay, ParameterValues, Sort } from "./common.schema.ts";
+
+export const Customer = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Type.String({ format: "email", maxLength: 320 })),
+    company: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false, description: "The end customer (all fields optional)" },
+);
+
+export const OrderCreate = Type.Object(
+  {
+    externalOrderNumber: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description:
+          "The ERP's order number: sending the same order again returns the existing one (200); a different order with this number is a 409",
+      }),
+    ),
+    customer: Type.Optional(Customer),
+    items: Type.Array(
+      Type.Object(
+        {
+          product: Type.Integer({ minimum: 1, description: "Product code" }),
+          quantity: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: "Number of licenses" }),
+          ),
+          parameters: Type.Optional(
+            Type.Record(Type.String(), Type.Unknown(), {
+              description: "Order-specific values by parameter key",
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        externalOrderNumber: "SO-2026-0042",
+        customer: { name: "Ada Lovelace", email: "ada@example.com", company: "Analytical Engines Ltd" },
+        items: [
+          {
+            product: 1001,
+            quantity: 1,
+            parameters: { seats: 3, expiresAt: "P1Y", features: ["export", "cloud"] },
+          },
+        ],
+      },
+    ],
+  },
+);
+
+export const License = Type.Object(
+  {
+    id: Id,
+    orderId: Id,
+    product: Type.Object({ code: Type.Integer(), name: Type.String() }),
+    status: Type.Union([Type.Literal("active"), Type.Literal("revoked")]),
+    version: Type.Integer({ description: "Increases with every modification" }),
+    seats: Type.Integer(),
+    activeSeats: Type.Integer({ description: "Devices activated now" }),
+    expiresAt: NullableDay,
+    maintenanceUntil: NullableDay,
+    features: Type.Array(Type.String()),
+    parameters: ParameterValues,
+    rules: Type.Record(Type.String(), Type.Unknown(), {
+      description: "Order-specific values as requested (relative dates unresolved)",
+    }),
+    activated: Type.Boolean({ description: "Ever activated (then it can no longer be deleted)" }),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: "License" },
+);
+
+export const Activation = Type.Object(
+  {
+    id: Id,
+    licenseId: Id,
+    deviceName: Type.String(),
+    fingerprint: Type.String(),
+    status: Type.Union([Type.Literal("active"), Type.Literal("returned")]),
+    parameters: ParameterValues,
+    fileVersion: Type.Integer({ description: "License version of the current file" }),
+    createdAt: DateTime,
+    refreshedAt: DateTime,
+    returnedAt: Type.Union([DateTime, Type.Null()]),
+  },
+  { $id: "Activation" },
+);
+
+export const CustomerView = Type.Union([
+  Type.Object({
+    name: Type.Union([Type.String(), Type.Null()]),
+    email: Type.Union([Type.String(), Type.Null()]),
+    company: Type.Union([Type.String(), Type.Null()]),
+  }),
+  Type.Null(),
+]);
+
+export const Order = Type.Object(
+  {
+    id: Id,
+    ticket: Type.String({
+      description: "The secret the end customer activates with: give it only to the customer",
+    }),
+    externalOrderNumber: Type.Union([Type.String(), Type.Null()]),
+    customer: CustomerView,
+    status: Type.Union([Type.Literal("active"), Type.Literal("closed")], {
+      description: "closed: no active license left",
+    }),
+    createdAt: DateTime,
+    licenses: Type.Array(Type.Ref("License")),
+  },
+  { $id: "Order" },
+);
+
+export const OrderListQuery = Type.Object(
+  {
+    product: Type.Optional(
+      Type.Integer({ minimum: 1, description: "Orders with a license of this product code" }),
+    ),
+    customer: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: "Part of the customer's name, email or company (case-insensitive)",
+      }),
+    ),
+    createdFrom: Type.Optional(Type.String({ format: "date-time", description: "Created at or after" })),
+    createdTo: Type.Optional(Type.String({ format: "date-time", description: "Created before" })),
+    status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("closed")])),
+    externalOrderNumber: Type.Optional(Type.String({ maxLength: 100 })),
+    ticket: Type.Optional(Type.String({ maxLength: 40 })),
+    sort: Sort,
+    cursor: Type.Optional(Cursor),
+    limit: Limit,
+  },
+  { additionalProperties: false },
+);
+
+export const LicenseListQuery = Type.Object(
+  {
+    product: Type.Optional(Type.Integer({ minimum: 1 })),
+    order: Type.Optional(Id),
+    status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("revoked")])),
+    sort: Sort,
+    cursor: Type.Optional(Cursor),
+    limit: Limit,
+  },
+  { additionalProperties: false },
+);
+
+export const LicenseModify = Type.Object(
+  {
+    parameters: Type.Record(Type.String(), Type.Unknown(), {
+      description: "Order-specific values to change; others keep their value",
+    }),
+  },
+  { additionalProperties: false, examples: [{ parameters: { seats: 5, expiresAt: "2028-12-31" } }] },
+);
+
+export const IdParams = Type.Object({ id: Id });
+
+export { Day };

@@ -1,0 +1,151 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
+import type { Logger } from "pino";
+import type { Config } from "../config/config.ts";
+import { AppError, ErrorCode } from "../domain/errors.ts";
+import type { Ctx } from "../services/context.ts";
+import type { Services } from "../services/index.ts";
+import { activationRoutes } from "./api/activations.routes.ts";
+import { apiKeyRoutes } from "./api/api-keys.routes.ts";
+import { auditRoutes } from "./api/audit-events.routes.ts";
+import { ErrorResponse } from "./api/common.schema.ts";
+import { keyRoutes } from "./api/keys.routes.ts";
+import { licenseRoutes } from "./api/licenses.routes.ts";
+import { orderRoutes } from "./api/orders.routes.ts";
+import { Activation, License, Order } from "./api/orders.schema.ts";
+import { productRoutes } from "./api/products.routes.ts";
+import { Product } from "./api/products.schema.ts";
+import { errorBody, handleError } from "./errors.ts";
+import { finishIdempotency, idempotencyHook } from "./idempotency.ts";
+import { validatorCompiler } from "./validators.ts";
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Who acts, set by authentication; the services receive it. */
+    ctx: Ctx;
+  }
+  interface FastifyContextConfig {
+    /** `apiKey`: the route needs `Authorization: Bearer lic_…`. */
+    auth?: "apiKey";
+  }
+}
+
+const ANONYMOUS: Ctx = {
+  actor: { type: "customer", id: null, userId: null, groupId: null, isIsvAdmin: false },
+  channel: "api",
+};
+
+export interface AppOptions {
+  services: Services;
+  config: Config;
+  log: Logger;
+}
+
+/** The HTTP server: REST API, JWKS, OpenAPI document and its browsable docs. */
+export async function buildApp({ services, config, log }: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: true,
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send(errorBody(ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.split("?")[0]}`));
+  });
+
+  await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => {
+      const err = new AppError(
+        ErrorCode.RATE_LIMITED,
+        `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) },
+      );
+      return Object.assign(err, { statusCode: 429 });
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Licentra API",
+        version: "1.0.0",
+        description:
+          "License management for software vendors: catalog, orders, tickets, activations, signed license files. " +
+          "Authenticate with `Authorization: Bearer lic_…` (API keys); activation and validation calls authenticate with the ticket or the license file. " +
+          "Errors are `{ error: { code, message, details } }`.",
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key, `lic_…`" } },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  for (const schema of [ErrorResponse, Product, License, Activation, Order]) app.addSchema(schema);
+
+  app.decorateRequest("ctx", null as unknown as Ctx);
+  app.addHook("onRequest", async (request) => {
+    request.ctx = ANONYMOUS;
+    if (request.routeOptions.config.auth !== "apiKey") return;
+    const header = request.headers.authorization;
+    const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+    if (!secret)
+      throw new AppError(ErrorCode.UNAUTHENTICATED, "send an API key as `Authorization: Bearer lic_…`");
+    const actor = await services.apiKeys.authenticate(secret);
+    if (!actor)
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        "the API key is unknown or revoked, or its user is disabled",
+      );
+    request.ctx = { actor, channel: "api" };
+  });
+  app.addHook("preHandler", idempotencyHook(services));
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (request.idempotency)
+      await finishIdempotency(
+        services,
+        request,
+        reply.statusCode,
+        typeof payload === "string" ? payload : "",
+      );
+    return payload;
+  });
+
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  app.get("/", { schema: { hide: true } }, async (_req, reply) => reply.redirect("/docs"));
+
+  await app.register(async (api) => {
+    await productRoutes(api as App, services);
+    await orderRoutes(api as App, services, config);
+    await licenseRoutes(api as App, services);
+    await activationRoutes(api as App, services, config);
+    await keyRoutes(api as App, services);
+    await auditRoutes(api as App, services);
+    await apiKeyRoutes(api as App, services);
+  });
+  return app;
+}

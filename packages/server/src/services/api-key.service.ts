@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from "node:crypto";
+import { AppError, ErrorCode, notFound } from "../domain/errors.ts";
+import { newId } from "../domain/ids.ts";
+import type { Db } from "../store/db.ts";
+import {
+  type ApiKeyRow,
+  findApiKey,
+  findApiKeyOwner,
+  findUserByEmail,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from "../store/user.store.ts";
+import { recordAudit } from "./audit.service.ts";
+import type { Actor, Ctx, Deps } from "./context.ts";
+
+/** An API key as listed; the secret itself is returned once, at creation. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  userId: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+function present(r: ApiKeyRow): ApiKey {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    userId: r.user_id,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+export function hashApiKey(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+export class ApiKeyService {
+  constructor(private readonly deps: Deps) {}
+
+  /** The actor an API key stands for, or null when the key is unknown, revoked or its user disabled. */
+  async authenticate(secret: string): Promise<Actor | null> {
+    if (!secret.startsWith("lic_")) return null;
+    const owner = await findApiKeyOwner(this.deps.db, hashApiKey(secret));
+    if (!owner || owner.revokedAt !== null || !owner.enabled) return null;
+    return {
+      type: "api_key",
+      id: owner.keyId,
+      userId: owner.userId,
+      groupId: owner.groupId,
+      isIsvAdmin: Boolean(owner.isAdmin) && owner.groupParentId === null,
+    };
+  }
+
+  /** A new key for a user (the caller's own unless an ISV admin names another). The secret is shown once. */
+  async create(
+    ctx: Ctx,
+    input: { name: string; userEmail?: string },
+    db: Db = this.deps.db,
+  ): Promise<{ apiKey: ApiKey; secret: string }> {
+    let userId = ctx.actor.userId;
+    if (input.userEmail !== undefined) {
+      const user = await findUserByEmail(db, input.userEmail);
+      if (!user)
+        throw new AppError(ErrorCode.NOT_FOUND, `user: no user has the email ${input.userEmail}`, {
+          field: "user",
+        });
+      if (user.id !== ctx.actor.userId && !ctx.actor.isIsvAdmin)
+        throw new AppError(ErrorCode.FORBIDDEN, "only ISV admins may create API keys for other users");
+      userId = user.id;
+    }
+    if (!userId)
+      throw new AppError(ErrorCode.VALIDATION_FAILED, "user: name the user the key acts for", {
+        field: "user",
+      });
+    const now = this.deps.clock.now();
+    const secret = `lic_${randomBytes(32).toString("base64url")}`;
+    const row: ApiKeyRow = {
+      id: newId(now.getTime()),
+      user_id: userId,
+      name: input.name,
+      prefix: secret.slice(0, 12),
+      key_hash: hashApiKey(secret),
+      created_at: now.toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    const write = async (trx: Db) => {
+      await insertApiKey(trx, row);
+      await recordAudit(trx, ctx, now, [
+        { action: "api_key.created", entityType: "api_key", entityId: row.id, after: present(row) },
+      ]);
+    };
+    if (db === this.deps.db) await this.deps.db.transaction().execute(write);
+    else await write(db);
+    return { apiKey: present(row), secret };
+  }
+
+  async list(ctx: Ctx): Promise<ApiKey[]> {
+    return (await listApiKeys(this.deps.db, ctx.actor.isIsvAdmin ? null : ctx.actor.userId)).map(present);
+  }
+
+  async revoke(ctx: Ctx, id: string): Promise<ApiKey> {
+    const now = this.deps.clock.now();
+    return this.deps.db.transaction().execute(async (trx) => {
+      const row = await findApiKey(trx, id);
+      if (!row || (row.user_id !== ctx.actor.userId && !ctx.actor.isIsvAdmin)) throw notFound("API key", id);
+      if (row.revoked_at) return present(row);
+      await revokeApiKey(trx, id, now.toISOString());
+      const after = present({ ...row, revoked_at: now.toISOString() });
+      await recordAudit(trx, ctx, now, [
+        { action: "api_key.revoked", entityType: "api_key", entityId: id, before: present(row), after },
+      ]);
+      return after;
+    });
+  }
+}

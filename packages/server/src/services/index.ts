@@ -1,0 +1,45 @@
+import { ActivationService } from "./activation.service.ts";
+import { ApiKeyService } from "./api-key.service.ts";
+import { AuditService } from "./audit.service.ts";
+import type { Deps } from "./context.ts";
+import { IdempotencyService } from "./idempotency.service.ts";
+import { KeyService } from "./key.service.ts";
+import { LicenseService } from "./license.service.ts";
+import { OrderService } from "./order.service.ts";
+import { ProductService } from "./product.service.ts";
+import { SetupService } from "./setup.service.ts";
+import { TicketService } from "./ticket.service.ts";
+import { ValidationService } from "./validation.service.ts";
+
+/** Every use case, built once per process; all channels call these. */
+export interface Services {
+  products: ProductService;
+  orders: OrderService;
+  licenses: LicenseService;
+  activations: ActivationService;
+  validation: ValidationService;
+  tickets: TicketService;
+  keys: KeyService;
+  apiKeys: ApiKeyService;
+  audit: AuditService;
+  setup: SetupService;
+  idempotency: IdempotencyService;
+}
+
+export function createServices(deps: Deps, masterKey: Buffer): Services {
+  const keys = new KeyService(deps, masterKey);
+  const apiKeys = new ApiKeyService(deps);
+  return {
+    products: new ProductService(deps),
+    orders: new OrderService(deps),
+    licenses: new LicenseService(deps),
+    activations: new ActivationService(deps),
+    validation: new ValidationService(deps),
+    tickets: new TicketService(deps),
+    keys,
+    apiKeys,
+    audit: new AuditService(deps),
+    setup: new SetupService(deps, keys, apiKeys),
+    idempotency: new IdempotencyService(deps),
+  };
+}

@@ -1,0 +1,100 @@
+import type { Selectable, Updateable } from "kysely";
+import { type Db, isPostgres } from "./db.ts";
+import type { Scope } from "./order.store.ts";
+import type { LicenseTable } from "./schema.ts";
+
+export type LicenseRow = Selectable<LicenseTable>;
+
+export async function insertLicenses(db: Db, rows: LicenseRow[]): Promise<void> {
+  if (rows.length) await db.insertInto("licenses").values(rows).execute();
+}
+
+export function findLicenseById(db: Db, id: string): Promise<LicenseRow | undefined> {
+  return db.selectFrom("licenses").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * The license, locked for the rest of the transaction on PostgreSQL (SQLite serializes writers
+ * already), so read-modify-write sequences such as version increments never interleave.
+ */
+export function lockLicenseById(db: Db, id: string): Promise<LicenseRow | undefined> {
+  const q = db.selectFrom("licenses").selectAll().where("id", "=", id);
+  return (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export function findLicensesByOrder(db: Db, orderId: string): Promise<LicenseRow[]> {
+  return db.selectFrom("licenses").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+}
+
+export function findLicensesByOrders(db: Db, orderIds: string[]): Promise<LicenseRow[]> {
+  if (!orderIds.length) return Promise.resolve([]);
+  return db.selectFrom("licenses").selectAll().where("order_id", "in", orderIds).orderBy("id").execute();
+}
+
+export async function updateLicense(db: Db, id: string, changes: Updateable<LicenseTable>): Promise<void> {
+  await db.updateTable("licenses").set(changes).where("id", "=", id).execute();
+}
+
+export async function deleteLicense(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("licenses").where("id", "=", id).execute();
+}
+
+export async function countActiveLicensesOfOrder(db: Db, orderId: string): Promise<number> {
+  const r = await db
+    .selectFrom("licenses")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("order_id", "=", orderId)
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * Takes one seat if one is free: a single conditional update, atomic on both dialects (on
+ * PostgreSQL it also locks the row until the transaction ends). True when a seat was taken.
+ */
+export async function takeSeat(db: Db, id: string, firstActivatedAt: string): Promise<boolean> {
+  const r = await db
+    .updateTable("licenses")
+    .set((eb) => ({
+      active_seats: eb("active_seats", "+", 1),
+      first_activated_at: eb.fn.coalesce("first_activated_at", eb.val(firstActivatedAt)),
+    }))
+    .where("id", "=", id)
+    .where("status", "=", "active")
+    .whereRef("active_seats", "<", "seats")
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function releaseSeat(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable("licenses")
+    .set((eb) => ({ active_seats: eb("active_seats", "-", 1) }))
+    .where("id", "=", id)
+    .where("active_seats", ">", 0)
+    .execute();
+}
+
+export interface LicenseFilter {
+  scope: Scope;
+  productCode?: number;
+  orderId?: string;
+  status?: string;
+  afterId?: string;
+  descending: boolean;
+  limit: number;
+}
+
+export function listLicenses(db: Db, f: LicenseFilter): Promise<LicenseRow[]> {
+  let q = db.selectFrom("licenses").selectAll();
+  if (!f.scope.all) q = q.where("group_id", "in", f.scope.groupIds.length ? f.scope.groupIds : [""]);
+  if (f.productCode !== undefined) q = q.where("product_code", "=", f.productCode);
+  if (f.orderId) q = q.where("order_id", "=", f.orderId);
+  if (f.status) q = q.where("status", "=", f.status);
+  if (f.afterId) q = q.where("id", f.descending ? "<" : ">", f.afterId);
+  return q
+    .orderBy("id", f.descending ? "desc" : "asc")
+    .limit(f.limit)
+    .execute();
+}

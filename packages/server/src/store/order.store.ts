@@ -1,0 +1,78 @@
+import type { Selectable } from "kysely";
+import type { Db } from "./db.ts";
+import type { OrderTable } from "./schema.ts";
+
+export type OrderRow = Selectable<OrderTable>;
+
+export async function insertOrder(db: Db, row: OrderRow): Promise<void> {
+  await db.insertInto("orders").values(row).execute();
+}
+
+export function findOrderById(db: Db, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function findOrderByTicket(db: Db, ticket: string): Promise<OrderRow | undefined> {
+  return db.selectFrom("orders").selectAll().where("ticket", "=", ticket).executeTakeFirst();
+}
+
+export function findOrderByExternalNumber(
+  db: Db,
+  externalOrderNumber: string,
+): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom("orders")
+    .selectAll()
+    .where("external_order_number", "=", externalOrderNumber)
+    .executeTakeFirst();
+}
+
+export async function setOrderStatus(db: Db, id: string, status: string): Promise<void> {
+  await db.updateTable("orders").set({ status }).where("id", "=", id).execute();
+}
+
+/** Which orders a caller may see: all (vendor staff) or those of a set of groups. */
+export type Scope = { all: true } | { all: false; groupIds: string[] };
+
+export interface OrderFilter {
+  scope: Scope;
+  productCode?: number;
+  customer?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  status?: string;
+  externalOrderNumber?: string;
+  ticket?: string;
+  /** Keyset cursor: the id of the last order of the previous page. */
+  afterId?: string;
+  descending: boolean;
+  limit: number;
+}
+
+export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
+  let q = db.selectFrom("orders").selectAll();
+  if (!f.scope.all) q = q.where("group_id", "in", f.scope.groupIds.length ? f.scope.groupIds : [""]);
+  if (f.productCode !== undefined) {
+    const code = f.productCode;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("licenses")
+          .select("licenses.id")
+          .whereRef("licenses.order_id", "=", "orders.id")
+          .where("licenses.product_code", "=", code),
+      ),
+    );
+  }
+  if (f.customer) q = q.where("customer_search", "like", `%${f.customer.toLowerCase()}%`);
+  if (f.createdFrom) q = q.where("created_at", ">=", f.createdFrom);
+  if (f.createdTo) q = q.where("created_at", "<", f.createdTo);
+  if (f.status) q = q.where("status", "=", f.status);
+  if (f.externalOrderNumber) q = q.where("external_order_number", "=", f.externalOrderNumber);
+  if (f.ticket) q = q.where("ticket", "=", f.ticket);
+  if (f.afterId) q = q.where("id", f.descending ? "<" : ">", f.afterId);
+  return q
+    .orderBy("id", f.descending ? "desc" : "asc")
+    .limit(f.limit)
+    .execute();
+}

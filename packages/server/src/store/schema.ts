@@ -1,0 +1,159 @@
+import type { Generated } from "kysely";
+
+/**
+ * Tables as Kysely sees them. Both dialects store timestamps as ISO-8601 UTC text (sortable),
+ * JSON as text and booleans as 0/1 integers, so one set of queries serves SQLite and PostgreSQL.
+ */
+export interface Database {
+  signing_keys: SigningKeyTable;
+  groups: GroupTable;
+  users: UserTable;
+  api_keys: ApiKeyTable;
+  products: ProductTable;
+  product_revisions: ProductRevisionTable;
+  orders: OrderTable;
+  licenses: LicenseTable;
+  activations: ActivationTable;
+  idempotency_keys: IdempotencyKeyTable;
+  audit_events: AuditEventTable;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  /** `signing` (the one key that signs), `verifying` (old; still verifies) or `retired`. */
+  status: string;
+  public_jwk: string;
+  private_key_sealed: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface GroupTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  group_id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  is_admin: number;
+  enabled: number;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** First characters of the key, shown in lists so a person can tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key; the key itself is shown once and never stored. */
+  key_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ProductTable {
+  id: string;
+  code: number;
+  name: string;
+  description: string;
+  parameters: string;
+  file_validity: string | null;
+  status: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductRevisionTable {
+  product_id: string;
+  revision: number;
+  name: string;
+  parameters: string;
+  file_validity: string | null;
+  created_at: string;
+}
+
+export interface OrderTable {
+  id: string;
+  ticket: string;
+  external_order_number: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_company: string | null;
+  /** Lower-cased name, email and company, for case-insensitive search on both dialects. */
+  customer_search: string;
+  category_id: string | null;
+  group_id: string;
+  created_by: string | null;
+  status: string;
+  request_hash: string;
+  created_at: string;
+}
+
+export interface LicenseTable {
+  id: string;
+  order_id: string;
+  product_id: string;
+  product_code: number;
+  product_name: string;
+  product_revision: number;
+  status: string;
+  version: number;
+  rules: string;
+  values: string;
+  seats: number;
+  active_seats: number;
+  expires_at: string | null;
+  maintenance_until: string | null;
+  category_id: string | null;
+  group_id: string;
+  first_activated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActivationTable {
+  id: string;
+  license_id: string;
+  fingerprint: string;
+  device_name: string;
+  parameters: string;
+  status: string;
+  license_file: string;
+  file_version: number;
+  created_at: string;
+  refreshed_at: string;
+  returned_at: string | null;
+}
+
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: string | null;
+  created_at: string;
+}
+
+export interface AuditEventTable {
+  seq: Generated<number>;
+  id: string;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  channel: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  group_id: string | null;
+  before: string | null;
+  after: string | null;
+}
