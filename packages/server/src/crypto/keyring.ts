@@ -1,11 +1,11 @@
 import {
   createHash,
   createPrivateKey,
-  createPublicKey,
   generateKeyPairSync,
   type JsonWebKey,
   type KeyObject,
 } from "node:crypto";
+import { createVerifier, type KeySetInput, type LicenseVerifier } from "@licentra/client";
 import { seal, unseal } from "./master-key.ts";
 
 /** A public key as published in the JWKS. */
@@ -54,23 +54,18 @@ export interface StoredKey {
  */
 export class Keyring {
   private signer: { kid: string; key: KeyObject } | null = null;
-  private verifiers = new Map<string, KeyObject>();
   private published: PublicJwk[] = [];
+  private fileVerifier: LicenseVerifier = createVerifier({ keys: [] });
 
   constructor(private readonly masterKey: Buffer) {}
 
   /** Replaces the in-memory keys with the stored ones (retired keys are dropped). */
   load(rows: StoredKey[]): void {
-    const verifiers = new Map<string, KeyObject>();
     const published: PublicJwk[] = [];
     let signer: { kid: string; key: KeyObject } | null = null;
     for (const row of rows) {
       if (row.status === "retired") continue;
       const jwk = JSON.parse(row.public_jwk) as PublicJwk;
-      verifiers.set(
-        row.kid,
-        this.verifiers.get(row.kid) ?? createPublicKey({ key: jwk as unknown as JsonWebKey, format: "jwk" }),
-      );
       published.push(jwk);
       if (row.status === "signing") {
         const key =
@@ -81,18 +76,19 @@ export class Keyring {
       }
     }
     this.signer = signer;
-    this.verifiers = verifiers;
     this.published = published;
+    this.fileVerifier = createVerifier({ keys: published as unknown as KeySetInput });
+  }
+
+  /** Verifies license files against every key that still verifies. */
+  verifier(): LicenseVerifier {
+    return this.fileVerifier;
   }
 
   /** The key that signs new license files; throws when none exists (run `licentra init`). */
   signingKey(): { kid: string; key: KeyObject } {
     if (!this.signer) throw new Error("no signing key: run `licentra init` or `licentra keys rotate`");
     return this.signer;
-  }
-
-  verifyingKeys(): ReadonlyMap<string, KeyObject> {
-    return this.verifiers;
   }
 
   jwks(): { keys: PublicJwk[] } {

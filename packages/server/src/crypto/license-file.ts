@@ -1,5 +1,7 @@
-import { createHash, type KeyObject, sign, verify } from "node:crypto";
+import { createHash, type KeyObject, sign } from "node:crypto";
+import type { LicenseVerifier } from "@licentra/client";
 import type { ParameterValue } from "../domain/parameters.ts";
+import type { ValidationOutcome } from "../domain/validation.ts";
 
 export const LICENSE_FILE_TYPE = "licentra-license+jwt";
 
@@ -37,32 +39,37 @@ export function signLicenseFile(claims: LicenseClaims, kid: string, privateKey: 
   return `${input}.${sig}`;
 }
 
-export type DecodedFile =
-  | { ok: true; kid: string; claims: LicenseClaims }
-  | { ok: false; code: "BAD_SIGNATURE" | "UNKNOWN_KEY"; detail: string };
+/** What the file alone says, before the server's own state is consulted. */
+export type FileCheck =
+  | { ok: false; outcome: ValidationOutcome; claims: LicenseClaims | undefined }
+  | { ok: true; claims: LicenseClaims };
 
-/** Checks form, key and signature of a license file; the rest is the caller's. */
-export function verifyLicenseFileSignature(file: string, keys: ReadonlyMap<string, KeyObject>): DecodedFile {
-  const parts = file.trim().split(".");
-  if (parts.length !== 3)
-    return { ok: false, code: "BAD_SIGNATURE", detail: "not a JWS compact serialization" };
-  const [h, p, s] = parts as [string, string, string];
-  let header: { alg?: unknown; typ?: unknown; kid?: unknown };
-  let claims: LicenseClaims;
-  try {
-    header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
-    claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
-  } catch {
-    return { ok: false, code: "BAD_SIGNATURE", detail: "header or payload is not base64url JSON" };
-  }
-  if (header.alg !== "EdDSA" || header.typ !== LICENSE_FILE_TYPE || typeof header.kid !== "string")
-    return { ok: false, code: "BAD_SIGNATURE", detail: `not a ${LICENSE_FILE_TYPE} signed with EdDSA` };
-  const key = keys.get(header.kid);
-  if (!key)
-    return { ok: false, code: "UNKNOWN_KEY", detail: `key ${header.kid} is not known (retired or foreign)` };
-  if (!verify(null, Buffer.from(`${h}.${p}`), key, Buffer.from(s, "base64url")))
-    return { ok: false, code: "BAD_SIGNATURE", detail: "the signature does not verify" };
-  if (typeof claims !== "object" || claims === null || typeof claims.sub !== "string")
-    return { ok: false, code: "BAD_SIGNATURE", detail: "the payload lacks the license claims" };
-  return { ok: true, kid: header.kid, claims };
+/** Codes a file earns by itself: its form, key, signature, validity window, product and device. */
+const FILE_CODES = new Set([
+  "BAD_SIGNATURE",
+  "UNKNOWN_KEY",
+  "NOT_YET_VALID",
+  "FILE_EXPIRED",
+  "PRODUCT_MISMATCH",
+  "FINGERPRINT_MISMATCH",
+]);
+
+/**
+ * Checks a license file with the client SDK's verifier (one implementation of the format for
+ * both sides), up to the device check. The license's state (expiry, revocation, maintenance,
+ * features) is left to the caller, who knows the current values.
+ */
+export function checkFile(
+  verifier: LicenseVerifier,
+  file: string,
+  options: { now: Date; productCode?: number; fingerprint?: string },
+): FileCheck {
+  const r = verifier.verify(file, options);
+  if (FILE_CODES.has(r.code))
+    return {
+      ok: false,
+      outcome: { valid: false, code: r.code, detail: r.detail },
+      claims: r.license as LicenseClaims | undefined,
+    };
+  return { ok: true, claims: r.license as LicenseClaims };
 }

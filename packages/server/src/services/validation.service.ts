@@ -1,4 +1,4 @@
-import { deviceHash, verifyLicenseFileSignature } from "../crypto/license-file.ts";
+import { checkFile } from "../crypto/license-file.ts";
 import { dayOf } from "../domain/dates.ts";
 import { notFound } from "../domain/errors.ts";
 import { licenseTerms } from "../domain/parameters.ts";
@@ -11,9 +11,6 @@ import {
 } from "../domain/validation.ts";
 import { findActivationById, findLicenseForValidation } from "../store/activation.store.ts";
 import type { Deps } from "./context.ts";
-
-/** Clock skew tolerated on `nbf`, as in the SDK. */
-const LEEWAY_SECONDS = 60;
 
 export interface ValidationResult extends ValidationOutcome {
   /** The license's current terms, when the license was identified. */
@@ -59,29 +56,21 @@ export class ValidationService {
     return { ...result, license };
   }
 
-  /** By license file: signature and file window first, then the server's state of its activation. */
+  /** By license file: the file's own checks first, then the server's state of its activation. */
   async byFile(
     file: string,
     fingerprint: string | undefined,
     scope: ValidationScope,
   ): Promise<ValidationResult> {
-    const decoded = verifyLicenseFileSignature(file, this.deps.keyring.verifyingKeys());
-    if (!decoded.ok) return outcome(decoded.code, decoded.detail);
-    const c = decoded.claims;
-    const nowS = Math.floor(this.deps.clock.now().getTime() / 1000);
-    if (c.nbf - LEEWAY_SECONDS > nowS)
-      return outcome("NOT_YET_VALID", `the file is valid from ${new Date(c.nbf * 1000).toISOString()}`);
-    if (c.exp !== undefined && nowS > c.exp)
-      return outcome(
-        "FILE_EXPIRED",
-        `the file expired at ${new Date(c.exp * 1000).toISOString()}; refresh it online`,
-      );
-    const product = checkProduct(c.product.code, scope);
-    if (product) return product;
-    if (fingerprint !== undefined && deviceHash(fingerprint) !== c.device)
-      return outcome("FINGERPRINT_MISMATCH", "the file was issued for another device");
+    const check = checkFile(this.deps.keyring.verifier(), file, {
+      now: this.deps.clock.now(),
+      productCode: scope.productCode,
+      fingerprint,
+    });
+    if (!check.ok) return check.outcome;
+    const c = check.claims;
     const activation = await findActivationById(this.deps.db, c.jti);
-    if (activation?.status !== "active" || activation.license_id !== c.sub)
+    if (!activation || activation.status !== "active" || activation.license_id !== c.sub)
       return outcome(
         "NOT_ACTIVATED",
         "the activation this file was issued for no longer exists or was returned",

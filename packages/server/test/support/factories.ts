@@ -12,8 +12,22 @@ export async function createProduct(api: ApiClient, overrides: Record<string, un
       { key: "expiresAt", label: "Expiry", type: "date", binding: "order", default: "P1Y" },
       { key: "maintenanceUntil", label: "Maintenance", type: "date", binding: "order", default: "P1Y" },
       { key: "seats", label: "Seats", type: "number", binding: "order", default: 1, min: 1, max: 1000 },
-      { key: "features", label: "Features", type: "features", binding: "order", features: ["export", "cloud", "scripting"], default: ["export"] },
-      { key: "edition", label: "Edition", type: "select", binding: "order", options: ["standard", "pro"], default: "standard" },
+      {
+        key: "features",
+        label: "Features",
+        type: "features",
+        binding: "order",
+        features: ["export", "cloud", "scripting"],
+        default: ["export"],
+      },
+      {
+        key: "edition",
+        label: "Edition",
+        type: "select",
+        binding: "order",
+        options: ["standard", "pro"],
+        default: "standard",
+      },
       { key: "region", label: "Region", type: "text", binding: "static", default: "EU" },
     ],
     ...overrides,
@@ -24,13 +38,24 @@ export async function createProduct(api: ApiClient, overrides: Record<string, un
 }
 
 /** An order of one item; returns the created order. */
-export async function createOrder(api: ApiClient, product: number, parameters: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+export async function createOrder(
+  api: ApiClient,
+  product: number,
+  parameters: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
   const res = await api.post("/api/v1/orders", { items: [{ product, parameters }], ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
 
 /** Activates the first license of an order on a device. */
-export async function activate(api: ApiClient, ticket: string, license: string, fingerprint = "device-fingerprint-0001", deviceName = "laptop") {
+export async function activate(
+  api: ApiClient,
+  ticket: string,
+  license: string,
+  fingerprint = "device-fingerprint-0001",
+  deviceName = "laptop",
+) {
   return api.as(null).post("/api/v1/activations", { ticket, license, fingerprint, deviceName });
 }

@@ -24,8 +24,13 @@ export async function postgresAvailable(): Promise<boolean> {
     await client.query("select 1");
     pgAvailable = true;
   } catch (err) {
-    if (PG_REQUIRED) throw new Error(`PostgreSQL is required (LICENTRA_REQUIRE_POSTGRES=1) but ${PG_ADMIN_URL} is unreachable: ${(err as Error).message}`);
-    console.warn(`NOTICE: PostgreSQL at ${PG_ADMIN_URL} is unreachable; PostgreSQL tests are skipped (${(err as Error).message})`);
+    if (PG_REQUIRED)
+      throw new Error(
+        `PostgreSQL is required (LICENTRA_REQUIRE_POSTGRES=1) but ${PG_ADMIN_URL} is unreachable: ${(err as Error).message}`,
+      );
+    console.warn(
+      `NOTICE: PostgreSQL at ${PG_ADMIN_URL} is unreachable; PostgreSQL tests are skipped (${(err as Error).message})`,
+    );
     pgAvailable = false;
   } finally {
     await client.end().catch(() => {});
@@ -49,7 +54,12 @@ export interface TestDatabase {
 export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "licentra-test-"));
   if (dialect === "sqlite")
-    return { dialect, dataDir, databaseUrl: null, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      dataDir,
+      databaseUrl: null,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   const name = `licentra_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
@@ -117,7 +127,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}, clock = new TestClock()): Promise<TestServer> {
+export async function startTestServer(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  clock = new TestClock(),
+): Promise<TestServer> {
   const db = await createTestDatabase(dialect);
   const config = testConfig(db, env);
   const rt = await openRuntime(config, { clock, log: pino({ level: "silent" }) });
@@ -157,7 +171,12 @@ export class ApiClient {
     return new ApiClient(this.url, key);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const res = await fetch(`${this.url}${path}`, {
       method,
       headers: {

@@ -52,7 +52,7 @@ export async function activationRoutes(app: App, services: Services, config: Con
         summary: "Answer an offline activation request file",
         description:
           "Upload the request file the SDK wrote on a machine without network access; the answer carries the license file to copy back. " +
-          "With `?download=1` the answer is the license file itself, as an attachment.",
+          "With `?download=true` the answer is the license file itself, as an attachment.",
         querystring: {
           type: "object",
           properties: { download: { type: "boolean" } },
