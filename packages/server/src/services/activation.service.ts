@@ -112,12 +112,12 @@ export class ActivationService {
         throw new AppError(ErrorCode.LICENSE_EXPIRED, `the license expired after ${usable[0]!.expires_at}`);
 
       for (const license of current) {
-        if (license.active_seats >= license.seats) continue;
         const revision = await this.revision(trx, license);
         const defs = JSON.parse(revision.parameters) as ParameterDefinition[];
         const issues: FieldIssue[] = [];
         const bound = bindValues(defs, "activation", input.parameters ?? {}, now, "parameters", issues);
         if (issues.length) throw invalid(issues);
+        if (license.active_seats >= license.seats) continue;
         if (!(await takeSeat(trx, license.id, now.toISOString()))) continue;
         const iso = now.toISOString();
         const id = newId(now.getTime());
