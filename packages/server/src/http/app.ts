@@ -49,7 +49,15 @@ declare module "fastify" {
 }
 
 const ANONYMOUS: Ctx = {
-  actor: { type: "customer", id: null, userId: null, groupId: null, isIsvAdmin: false },
+  actor: {
+    type: "customer",
+    id: null,
+    userId: null,
+    groupId: null,
+    groupPath: null,
+    isAdmin: false,
+    isIsvAdmin: false,
+  },
   channel: "api",
 };
 

@@ -54,6 +54,8 @@ export class ApiKeyService {
       id: owner.keyId,
       userId: owner.userId,
       groupId: owner.groupId,
+      groupPath: owner.groupPath,
+      isAdmin: Boolean(owner.isAdmin),
       isIsvAdmin: Boolean(owner.isAdmin) && owner.groupParentId === null,
     };
   }

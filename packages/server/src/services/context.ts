@@ -11,6 +11,10 @@ export interface Actor {
   /** The acting user (for `user` and `api_key`). */
   userId: string | null;
   groupId: string | null;
+  /** Materialized path of the actor's group (`/root/…/group/`); null for system actors. */
+  groupPath: string | null;
+  /** An admin of its group: manages users and subgroups of its subtree, grants rights it holds. */
+  isAdmin: boolean;
   /** An admin of the root group: every right on everything. */
   isIsvAdmin: boolean;
 }
@@ -42,7 +46,15 @@ export interface Deps {
 }
 
 export const SYSTEM_CTX: Ctx = {
-  actor: { type: "system", id: null, userId: null, groupId: null, isIsvAdmin: true },
+  actor: {
+    type: "system",
+    id: null,
+    userId: null,
+    groupId: null,
+    groupPath: null,
+    isAdmin: true,
+    isIsvAdmin: true,
+  },
   channel: "cli",
 };
 

@@ -16,7 +16,7 @@ import { findProductRevision } from "../store/product.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import type { Ctx, Deps } from "./context.ts";
 import { type Activation, type License, presentActivation, presentLicense } from "./license.view.ts";
-import { canSee, visibilityScope } from "./permissions.ts";
+import { groupInScope, visibilityScope } from "./permissions.ts";
 
 export interface LicenseQuery {
   product?: number;
@@ -168,7 +168,7 @@ export class LicenseService {
 
   private async visible(ctx: Ctx, db: Db, id: string, lock = db !== this.deps.db): Promise<LicenseRow> {
     const row = await (lock ? lockLicenseById(db, id) : findLicenseById(db, id));
-    if (!row || !canSee(visibilityScope(ctx), row.group_id)) throw notFound("license", id);
+    if (!row || !(await groupInScope(db, visibilityScope(ctx), row.group_id))) throw notFound("license", id);
     return row;
   }
 }

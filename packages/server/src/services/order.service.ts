@@ -21,7 +21,7 @@ import { findProductsByCodes } from "../store/product.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import { type Ctx, type Deps, ROOT_GROUP_ID } from "./context.ts";
 import { type Order, presentLicense, presentOrder } from "./license.view.ts";
-import { canSee, visibilityScope } from "./permissions.ts";
+import { groupInScope, visibilityScope } from "./permissions.ts";
 
 export interface OrderItemInput {
   /** Product code. */
@@ -208,7 +208,8 @@ export class OrderService {
 
   async get(ctx: Ctx, id: string): Promise<Order> {
     const o = await findOrderById(this.deps.db, id);
-    if (!o || !canSee(visibilityScope(ctx), o.group_id)) throw notFound("order", id);
+    if (!o || !(await groupInScope(this.deps.db, visibilityScope(ctx), o.group_id)))
+      throw notFound("order", id);
     return presentOrder(o, await findLicensesByOrder(this.deps.db, id));
   }
 

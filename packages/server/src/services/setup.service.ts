@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import { newId } from "../domain/ids.ts";
-import { countUsers, findRootGroup, insertGroup, insertUser } from "../store/user.store.ts";
+import { findRootGroup, insertGroup } from "../store/group.store.ts";
+import { countUsers, insertUser } from "../store/user.store.ts";
 import type { ApiKeyService } from "./api-key.service.ts";
 import { recordAudit } from "./audit.service.ts";
 import { type Deps, ROOT_GROUP_ID, SYSTEM_CTX } from "./context.ts";
@@ -38,6 +39,7 @@ export class SetupService {
           id: ROOT_GROUP_ID,
           parent_id: null,
           name: "Vendor",
+          path: `/${ROOT_GROUP_ID}/`,
           created_at: now.toISOString(),
         });
         await recordAudit(trx, SYSTEM_CTX, now, [
@@ -62,7 +64,10 @@ export class SetupService {
           password_hash: await hash(password),
           is_admin: 1,
           enabled: 1,
+          failed_logins: 0,
+          locked_until: null,
           created_at: now.toISOString(),
+          updated_at: null,
         });
         await recordAudit(trx, SYSTEM_CTX, now, [
           { action: "user.created", entityType: "user", entityId: id, after: { email, isAdmin: true } },

@@ -1,7 +1,7 @@
 import type { Selectable, Updateable } from "kysely";
 import { type Db, isPostgres } from "./db.ts";
-import type { Scope } from "./order.store.ts";
 import type { LicenseTable } from "./schema.ts";
+import { inScope, type Scope } from "./scope.ts";
 
 export type LicenseRow = Selectable<LicenseTable>;
 
@@ -88,7 +88,7 @@ export interface LicenseFilter {
 
 export function listLicenses(db: Db, f: LicenseFilter): Promise<LicenseRow[]> {
   let q = db.selectFrom("licenses").selectAll();
-  if (!f.scope.all) q = q.where("group_id", "in", f.scope.groupIds.length ? f.scope.groupIds : [""]);
+  q = q.where(inScope(f.scope, "licenses.group_id"));
   if (f.productCode !== undefined) q = q.where("product_code", "=", f.productCode);
   if (f.orderId) q = q.where("order_id", "=", f.orderId);
   if (f.status) q = q.where("status", "=", f.status);

@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { Db } from "./db.ts";
 import type { OrderTable } from "./schema.ts";
+import { inScope, type Scope } from "./scope.ts";
 
 export type OrderRow = Selectable<OrderTable>;
 
@@ -31,9 +32,6 @@ export async function setOrderStatus(db: Db, id: string, status: string): Promis
   await db.updateTable("orders").set({ status }).where("id", "=", id).execute();
 }
 
-/** Which orders a caller may see: all (vendor staff) or those of a set of groups. */
-export type Scope = { all: true } | { all: false; groupIds: string[] };
-
 export interface OrderFilter {
   scope: Scope;
   productCode?: number;
@@ -51,7 +49,7 @@ export interface OrderFilter {
 
 export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
   let q = db.selectFrom("orders").selectAll();
-  if (!f.scope.all) q = q.where("group_id", "in", f.scope.groupIds.length ? f.scope.groupIds : [""]);
+  q = q.where(inScope(f.scope, "orders.group_id"));
   if (f.productCode !== undefined) {
     const code = f.productCode;
     q = q.where((eb) =>

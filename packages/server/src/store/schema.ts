@@ -16,6 +16,12 @@ export interface Database {
   activations: ActivationTable;
   idempotency_keys: IdempotencyKeyTable;
   audit_events: AuditEventTable;
+  sessions: SessionTable;
+  categories: CategoryTable;
+  category_products: CategoryProductTable;
+  grants: GrantTable;
+  data_fields: DataFieldTable;
+  order_field_values: OrderFieldValueTable;
 }
 
 export interface SigningKeyTable {
@@ -32,6 +38,8 @@ export interface GroupTable {
   id: string;
   parent_id: string | null;
   name: string;
+  /** Ids from the root down to this group, `/root/…/id/`: a subtree is a prefix match. */
+  path: string;
   created_at: string;
 }
 
@@ -43,7 +51,12 @@ export interface UserTable {
   password_hash: string | null;
   is_admin: number;
   enabled: number;
+  /** Consecutive failed logins; reset by a successful one. */
+  failed_logins: number;
+  /** No login is tried before this instant (lock-out delay after failures). */
+  locked_until: string | null;
   created_at: string;
+  updated_at: string | null;
 }
 
 export interface ApiKeyTable {
@@ -156,4 +169,65 @@ export interface AuditEventTable {
   group_id: string | null;
   before: string | null;
   after: string | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session cookie's token; the token itself is never stored. */
+  id: string;
+  user_id: string;
+  csrf_secret: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface CategoryTable {
+  id: string;
+  name: string;
+  /** Lower-cased name: category names are unique regardless of case. */
+  name_key: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CategoryProductTable {
+  category_id: string;
+  product_id: string;
+  /** JSON: per order-specific parameter, `fixed` or `flexible` with bounds. */
+  config: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GrantTable {
+  id: string;
+  user_id: string;
+  category_id: string;
+  right: string;
+  /** The admin who granted it (`system` for the CLI and first start). */
+  grantor_id: string;
+  created_at: string;
+}
+
+export interface DataFieldTable {
+  id: string;
+  key: string;
+  label: string;
+  type: string;
+  required: number;
+  is_unique: number;
+  /** JSON: maxLength, pattern, min, max, options. */
+  rules: string;
+  /** JSON list of category ids where the field appears; empty: everywhere. */
+  categories: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrderFieldValueTable {
+  order_id: string;
+  field_id: string;
+  /** JSON-encoded value. */
+  value: string;
+  unique_value: string | null;
 }

@@ -1,18 +1,9 @@
 import type { Selectable } from "kysely";
 import type { Db } from "./db.ts";
-import type { ApiKeyTable, GroupTable, UserTable } from "./schema.ts";
+import type { ApiKeyTable, UserTable } from "./schema.ts";
 
 export type UserRow = Selectable<UserTable>;
-export type GroupRow = Selectable<GroupTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
-
-export async function insertGroup(db: Db, row: GroupRow): Promise<void> {
-  await db.insertInto("groups").values(row).execute();
-}
-
-export function findRootGroup(db: Db): Promise<GroupRow | undefined> {
-  return db.selectFrom("groups").selectAll().where("parent_id", "is", null).executeTakeFirst();
-}
 
 export async function insertUser(db: Db, row: UserRow): Promise<void> {
   await db.insertInto("users").values(row).execute();
@@ -52,6 +43,7 @@ export function findApiKeyOwner(db: Db, keyHash: string) {
       "users.is_admin as isAdmin",
       "users.enabled as enabled",
       "groups.parent_id as groupParentId",
+      "groups.path as groupPath",
     ])
     .where("api_keys.key_hash", "=", keyHash)
     .executeTakeFirst();

@@ -23,6 +23,20 @@ export const ErrorResponse = Type.Object(
           },
         },
       },
+      {
+        error: {
+          code: "NO_SEATS_AVAILABLE",
+          message: "every seat is taken (2/2); return an activation on another device first",
+          details: {},
+        },
+      },
+      {
+        error: {
+          code: "RATE_LIMITED",
+          message: "too many requests; retry in 58 s",
+          details: { retryAfterSeconds: 58 },
+        },
+      },
     ],
   },
 );
@@ -68,13 +82,19 @@ export const ParameterValues = Type.Record(Type.String(), ParameterValue, {
   description: "Parameter values by key",
 });
 
-export const Page = <T extends object>(item: T) =>
-  Type.Object({
-    data: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], {
-      description: "Pass as `cursor` for the next page; null on the last",
-    }),
-  });
+/** A page of a list; its example is a last page holding the item's first example. */
+export const Page = <T extends object>(item: T) => {
+  const example = (item as { examples?: unknown[] }).examples?.[0];
+  return Type.Object(
+    {
+      data: Type.Array(item),
+      nextCursor: Type.Union([Type.String(), Type.Null()], {
+        description: "Pass as `cursor` for the next page; null on the last",
+      }),
+    },
+    example === undefined ? {} : { examples: [{ data: [example], nextCursor: null }] },
+  );
+};
 
 export const IdempotencyHeader = Type.Object({
   "idempotency-key": Type.Optional(

@@ -1,6 +1,38 @@
 import { Type } from "typebox";
 import { Cursor, DateTime, Day, Id, Limit, NullableDay, ParameterValues, Sort } from "./common.schema.ts";
 
+const licenseExample = {
+  id: "01a229ba-e170-7001-a50d-d1af05d6b6c6",
+  orderId: "01a229ba-e170-7000-89a8-7091aa8678fe",
+  product: { code: 1001, name: "Studio Pro" },
+  status: "active",
+  version: 1,
+  seats: 3,
+  activeSeats: 1,
+  expiresAt: "2027-11-29",
+  maintenanceUntil: null,
+  features: ["export", "cloud"],
+  parameters: { edition: "standard" },
+  rules: { expiresAt: "P1Y", seats: 3, features: ["export", "cloud"], edition: "standard" },
+  activated: true,
+  createdAt: "2026-11-29T12:00:00.000Z",
+  updatedAt: "2026-11-29T12:00:00.000Z",
+};
+
+/** An activation as answered; reused by the activation routes' examples. */
+export const activationExample = {
+  id: "01a229ba-ef0f-7000-8747-39504e5a57ad",
+  licenseId: "01a229ba-e170-7001-a50d-d1af05d6b6c6",
+  deviceName: "ada-laptop",
+  fingerprint: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+  status: "active",
+  parameters: {},
+  fileVersion: 1,
+  createdAt: "2026-11-29T12:05:00.000Z",
+  refreshedAt: "2026-11-29T12:05:00.000Z",
+  returnedAt: null,
+};
+
 export const Customer = Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 200 })),
@@ -53,6 +85,7 @@ export const OrderCreate = Type.Object(
           },
         ],
       },
+      { items: [{ product: 1001, quantity: 5, parameters: { expiresAt: "2027-12-31" } }] },
     ],
   },
 );
@@ -77,7 +110,7 @@ export const License = Type.Object(
     createdAt: DateTime,
     updatedAt: DateTime,
   },
-  { $id: "License" },
+  { $id: "License", examples: [licenseExample] },
 );
 
 export const Activation = Type.Object(
@@ -93,7 +126,7 @@ export const Activation = Type.Object(
     refreshedAt: DateTime,
     returnedAt: Type.Union([DateTime, Type.Null()]),
   },
-  { $id: "Activation" },
+  { $id: "Activation", examples: [activationExample] },
 );
 
 export const CustomerView = Type.Union([
@@ -119,7 +152,20 @@ export const Order = Type.Object(
     createdAt: DateTime,
     licenses: Type.Array(Type.Ref("License")),
   },
-  { $id: "Order" },
+  {
+    $id: "Order",
+    examples: [
+      {
+        id: "01a229ba-e170-7000-89a8-7091aa8678fe",
+        ticket: "7KQ2M-9XH4D-ZP1RT-8W3NC-6YB5V",
+        externalOrderNumber: "SO-2026-0042",
+        customer: { name: "Ada Lovelace", email: "ada@example.com", company: "Analytical Engines Ltd" },
+        status: "active",
+        createdAt: "2026-11-29T12:00:00.000Z",
+        licenses: [{ ...licenseExample, activeSeats: 0, activated: false }],
+      },
+    ],
+  },
 );
 
 export const OrderListQuery = Type.Object(
@@ -163,7 +209,13 @@ export const LicenseModify = Type.Object(
       description: "Order-specific values to change; others keep their value",
     }),
   },
-  { additionalProperties: false, examples: [{ parameters: { seats: 5, expiresAt: "2028-12-31" } }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { parameters: { seats: 5, expiresAt: "2028-12-31" } },
+      { parameters: { features: ["export"] } },
+    ],
+  },
 );
 
 export const IdParams = Type.Object({ id: Id });

@@ -88,7 +88,19 @@ export const ProductUpdate = Type.Object(
     parameters: Type.Optional(Type.Array(ParameterDefinition, { maxItems: 100 })),
     fileValidity: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   },
-  { additionalProperties: false, examples: [{ name: "Studio Pro 2027" }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { name: "Studio Pro 2027" },
+      {
+        fileValidity: "P90D",
+        parameters: [
+          ...productExample.parameters,
+          { key: "region", label: "Region", type: "text", binding: "activation", maxLength: 40 },
+        ],
+      },
+    ],
+  },
 );
 
 export const Product = Type.Object(
@@ -106,7 +118,19 @@ export const Product = Type.Object(
     createdAt: DateTime,
     updatedAt: DateTime,
   },
-  { $id: "Product" },
+  {
+    $id: "Product",
+    examples: [
+      {
+        id: "01a229ba-e0a6-7000-87ea-42c4e259a762",
+        ...productExample,
+        status: "active",
+        revision: 1,
+        createdAt: "2026-11-29T12:00:00.000Z",
+        updatedAt: "2026-11-29T12:00:00.000Z",
+      },
+    ],
+  },
 );
 
 export const ProductCodeParams = Type.Object({

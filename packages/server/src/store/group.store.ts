@@ -1,0 +1,80 @@
+import type { Selectable } from "kysely";
+import type { Db } from "./db.ts";
+import type { GroupTable } from "./schema.ts";
+import type { Scope } from "./scope.ts";
+
+export type GroupRow = Selectable<GroupTable>;
+
+export function findGroupById(db: Db, id: string): Promise<GroupRow | undefined> {
+  return db.selectFrom("groups").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function insertGroup(db: Db, row: GroupRow): Promise<void> {
+  await db.insertInto("groups").values(row).execute();
+}
+
+export function findRootGroup(db: Db): Promise<GroupRow | undefined> {
+  return db.selectFrom("groups").selectAll().where("parent_id", "is", null).executeTakeFirst();
+}
+
+/** Groups within a scope, ordered by path (parents before children). */
+export function listGroups(db: Db, scope: Scope): Promise<GroupRow[]> {
+  let q = db.selectFrom("groups").selectAll();
+  if (scope.kind === "group") q = q.where("id", "=", scope.groupId);
+  if (scope.kind === "subtree") q = q.where("path", "like", `${scope.path}%`);
+  return q.orderBy("path").execute();
+}
+
+export async function renameGroup(db: Db, id: string, name: string): Promise<void> {
+  await db.updateTable("groups").set({ name }).where("id", "=", id).execute();
+}
+
+/** Moves a subtree: rewrites the path prefix of the group and all its descendants in one statement. */
+export async function moveSubtree(
+  db: Db,
+  id: string,
+  newParentId: string,
+  oldPath: string,
+  newPath: string,
+): Promise<void> {
+  await db.updateTable("groups").set({ parent_id: newParentId }).where("id", "=", id).execute();
+  const rows = await db
+    .selectFrom("groups")
+    .select(["id", "path"])
+    .where("path", "like", `${oldPath}%`)
+    .execute();
+  for (const r of rows)
+    await db
+      .updateTable("groups")
+      .set({ path: newPath + r.path.slice(oldPath.length) })
+      .where("id", "=", r.id)
+      .execute();
+}
+
+export async function deleteGroup(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("groups").where("id", "=", id).execute();
+}
+
+/** What keeps a group from being deleted: subgroups, users, orders. */
+export async function groupContents(
+  db: Db,
+  id: string,
+): Promise<{ subgroups: number; users: number; orders: number }> {
+  const n = (r: { n: number | string }) => Number(r.n);
+  const subgroups = await db
+    .selectFrom("groups")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("parent_id", "=", id)
+    .executeTakeFirstOrThrow();
+  const users = await db
+    .selectFrom("users")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("group_id", "=", id)
+    .executeTakeFirstOrThrow();
+  const orders = await db
+    .selectFrom("orders")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("group_id", "=", id)
+    .executeTakeFirstOrThrow();
+  return { subgroups: n(subgroups), users: n(users), orders: n(orders) };
+}
