@@ -32,6 +32,24 @@ export enum ErrorCode {
   ACTIVATION_RETURNED = "ACTIVATION_RETURNED",
   /** The signing key cannot be retired or rotated in its current state. */
   KEY_STATE = "KEY_STATE",
+  /** A group still has subgroups, users or orders and cannot be deleted. */
+  GROUP_NOT_EMPTY = "GROUP_NOT_EMPTY",
+  /** A group cannot move under itself or its own descendants. */
+  GROUP_CYCLE = "GROUP_CYCLE",
+  /** Another user has this email address (compared case-insensitively). */
+  EMAIL_TAKEN = "EMAIL_TAKEN",
+  /** Email or password is wrong (deliberately not saying which). */
+  LOGIN_FAILED = "LOGIN_FAILED",
+  /** Too many failed logins: the account waits before the next attempt. */
+  LOGIN_LOCKED = "LOGIN_LOCKED",
+  /** A cookie-authenticated write without the session's CSRF token. */
+  CSRF_FAILED = "CSRF_FAILED",
+  /** A category name is taken (compared case-insensitively). */
+  CATEGORY_NAME_TAKEN = "CATEGORY_NAME_TAKEN",
+  /** A category is still remembered by licenses and cannot be deleted. */
+  CATEGORY_IN_USE = "CATEGORY_IN_USE",
+  /** A data field value is already used by another order and the field is unique. */
+  DATA_FIELD_TAKEN = "DATA_FIELD_TAKEN",
   /** Too many requests from this client; retry after the indicated time. */
   RATE_LIMITED = "RATE_LIMITED",
   /** An unexpected server failure; the log has the details. */

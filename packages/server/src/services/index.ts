@@ -2,6 +2,7 @@ import { ActivationService } from "./activation.service.ts";
 import { ApiKeyService } from "./api-key.service.ts";
 import { AuditService } from "./audit.service.ts";
 import type { Deps } from "./context.ts";
+import { GrantService } from "./grant.service.ts";
 import { IdempotencyService } from "./idempotency.service.ts";
 import { KeyService } from "./key.service.ts";
 import { LicenseService } from "./license.service.ts";
@@ -24,6 +25,7 @@ export interface Services {
   audit: AuditService;
   setup: SetupService;
   idempotency: IdempotencyService;
+  grants: GrantService;
 }
 
 export function createServices(deps: Deps, masterKey: Buffer): Services {
@@ -41,5 +43,6 @@ export function createServices(deps: Deps, masterKey: Buffer): Services {
     audit: new AuditService(deps),
     setup: new SetupService(deps, keys, apiKeys),
     idempotency: new IdempotencyService(deps),
+    grants: new GrantService(deps),
   };
 }

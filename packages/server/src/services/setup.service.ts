@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import { newId } from "../domain/ids.ts";
+import { isUniqueViolation } from "../store/db.ts";
 import { findRootGroup, insertGroup } from "../store/group.store.ts";
 import { countUsers, insertUser } from "../store/user.store.ts";
 import type { ApiKeyService } from "./api-key.service.ts";
@@ -30,8 +31,23 @@ export class SetupService {
    * key, in one transaction. On an initialized database it changes nothing.
    */
   async initialize(): Promise<SetupResult> {
+    let result: SetupResult;
+    try {
+      result = await this.initializeOnce();
+    } catch (e) {
+      // Another process initialized the same database at the same moment: both inserted the
+      // fixed root group id and its transaction won, so ours rolled back. Run again: it now
+      // finds everything in place and changes nothing.
+      if (!isUniqueViolation(e) && !isSqliteBusy(e)) throw e;
+      result = await this.initializeOnce();
+    }
+    await this.keys.reload();
+    return result;
+  }
+
+  private async initializeOnce(): Promise<SetupResult> {
     const { config, clock } = this.deps;
-    const result = await this.deps.db.transaction().execute(async (trx): Promise<SetupResult> => {
+    return this.deps.db.transaction().execute(async (trx): Promise<SetupResult> => {
       const now = clock.now();
       const out: SetupResult = { created: false };
       if (!(await findRootGroup(trx))) {
@@ -86,7 +102,10 @@ export class SetupService {
       }
       return out;
     });
-    await this.keys.reload();
-    return result;
   }
+}
+
+/** SQLite refused a write because another process wrote since this transaction's snapshot. */
+function isSqliteBusy(e: unknown): boolean {
+  return String((e as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
 }

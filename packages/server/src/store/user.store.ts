@@ -62,3 +62,16 @@ export function findApiKey(db: Db, id: string): Promise<ApiKeyRow | undefined> {
 export async function revokeApiKey(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable("api_keys").set({ revoked_at: at }).where("id", "=", id).execute();
 }
+
+/** Users by id, with whether their group is the root (an admin there is an ISV admin). */
+export function findUsersByIds(db: Db, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db
+    .selectFrom("users")
+    .innerJoin("groups", "groups.id", "users.group_id")
+    .select(["users.id", "users.email", "users.group_id", "users.is_admin", "users.enabled"])
+    .select((e) => e.eb("groups.parent_id", "is", null).as("isIsvGroup"))
+    .where("users.id", "in", ids)
+    .execute()
+    .then((rows) => rows.map((r) => ({ ...r, isIsvGroup: Boolean(r.isIsvGroup) })));
+}
