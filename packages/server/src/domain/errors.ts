@@ -42,6 +42,8 @@ export enum ErrorCode {
   LOGIN_FAILED = "LOGIN_FAILED",
   /** Too many failed logins: the account waits before the next attempt. */
   LOGIN_LOCKED = "LOGIN_LOCKED",
+  /** The change would leave the installation without an enabled ISV admin. */
+  LAST_ISV_ADMIN = "LAST_ISV_ADMIN",
   /** A cookie-authenticated write without the session's CSRF token. */
   CSRF_FAILED = "CSRF_FAILED",
   /** A category name is taken (compared case-insensitively). */

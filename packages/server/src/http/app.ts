@@ -18,6 +18,8 @@ import type { Services } from "../services/index.ts";
 import { activationRoutes } from "./api/activations.routes.ts";
 import { apiKeyRoutes } from "./api/api-keys.routes.ts";
 import { auditRoutes } from "./api/audit-events.routes.ts";
+import { categoryRoutes } from "./api/categories.routes.ts";
+import { Category } from "./api/categories.schema.ts";
 import { ErrorResponse } from "./api/common.schema.ts";
 import { keyRoutes } from "./api/keys.routes.ts";
 import { licenseRoutes } from "./api/licenses.routes.ts";
@@ -118,7 +120,9 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  for (const schema of [ErrorResponse, Product, License, Activation, Order]) app.addSchema(schema);
+  // Shared schemas are added here, at the root, only: a plugin that adds its own gets a new schema
+  // controller with Fastify's default compiler, which coerces body types.
+  for (const schema of [ErrorResponse, Product, License, Activation, Order, Category]) app.addSchema(schema);
 
   app.decorateRequest("ctx", null as unknown as Ctx);
   app.addHook("onRequest", async (request) => {
@@ -160,6 +164,7 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
     await keyRoutes(api as App, services);
     await auditRoutes(api as App, services);
     await apiKeyRoutes(api as App, services);
+    await categoryRoutes(api as App, services);
   });
   return app;
 }

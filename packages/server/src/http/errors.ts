@@ -24,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.EMAIL_TAKEN]: 409,
   [ErrorCode.LOGIN_FAILED]: 401,
   [ErrorCode.LOGIN_LOCKED]: 429,
+  [ErrorCode.LAST_ISV_ADMIN]: 409,
   [ErrorCode.CSRF_FAILED]: 403,
   [ErrorCode.CATEGORY_NAME_TAKEN]: 409,
   [ErrorCode.CATEGORY_IN_USE]: 409,

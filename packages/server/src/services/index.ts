@@ -1,15 +1,19 @@
 import { ActivationService } from "./activation.service.ts";
 import { ApiKeyService } from "./api-key.service.ts";
 import { AuditService } from "./audit.service.ts";
+import { CategoryService } from "./category.service.ts";
 import type { Deps } from "./context.ts";
 import { GrantService } from "./grant.service.ts";
+import { GroupService } from "./group.service.ts";
 import { IdempotencyService } from "./idempotency.service.ts";
 import { KeyService } from "./key.service.ts";
 import { LicenseService } from "./license.service.ts";
 import { OrderService } from "./order.service.ts";
 import { ProductService } from "./product.service.ts";
+import { SessionService } from "./session.service.ts";
 import { SetupService } from "./setup.service.ts";
 import { TicketService } from "./ticket.service.ts";
+import { UserService } from "./user.service.ts";
 import { ValidationService } from "./validation.service.ts";
 
 /** Every use case, built once per process; all channels call these. */
@@ -26,11 +30,17 @@ export interface Services {
   setup: SetupService;
   idempotency: IdempotencyService;
   grants: GrantService;
+  groups: GroupService;
+  users: UserService;
+  sessions: SessionService;
+  categories: CategoryService;
 }
 
 export function createServices(deps: Deps, masterKey: Buffer): Services {
   const keys = new KeyService(deps, masterKey);
   const apiKeys = new ApiKeyService(deps);
+  const grants = new GrantService(deps);
+  const sessions = new SessionService(deps);
   return {
     products: new ProductService(deps),
     orders: new OrderService(deps),
@@ -43,6 +53,10 @@ export function createServices(deps: Deps, masterKey: Buffer): Services {
     audit: new AuditService(deps),
     setup: new SetupService(deps, keys, apiKeys),
     idempotency: new IdempotencyService(deps),
-    grants: new GrantService(deps),
+    grants,
+    groups: new GroupService(deps, grants),
+    users: new UserService(deps, grants, sessions),
+    sessions,
+    categories: new CategoryService(deps),
   };
 }

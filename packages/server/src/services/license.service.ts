@@ -1,6 +1,8 @@
+import { type CategoryProductConfig, checkCategoryChanges } from "../domain/category-rules.ts";
 import { AppError, ErrorCode, type FieldIssue, invalid, notFound } from "../domain/errors.ts";
 import { bindValues, licenseTerms, type ParameterDefinition } from "../domain/parameters.ts";
 import { findActivationsByLicenses } from "../store/activation.store.ts";
+import { findCategoryProduct } from "../store/category.store.ts";
 import type { Db } from "../store/db.ts";
 import {
   countActiveLicensesOfOrder,
@@ -16,7 +18,7 @@ import { findProductRevision } from "../store/product.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import type { Ctx, Deps } from "./context.ts";
 import { type Activation, type License, presentActivation, presentLicense } from "./license.view.ts";
-import { groupInScope, visibilityScope } from "./permissions.ts";
+import { groupInScope, requireRight, visibilityScope } from "./permissions.ts";
 
 export interface LicenseQuery {
   product?: number;
@@ -62,11 +64,17 @@ export class LicenseService {
     const now = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (trx) => {
       const row = await this.visible(ctx, trx, id);
+      await requireRight(trx, ctx, row.category_id, "modify", "modify this license");
       if (row.status === "revoked")
         throw new AppError(ErrorCode.LICENSE_REVOKED, `license ${id} is revoked and cannot be modified`);
       const revision = await findProductRevision(trx, row.product_id, row.product_revision);
       const defs = JSON.parse(revision!.parameters) as ParameterDefinition[];
       const issues: FieldIssue[] = [];
+      if (row.category_id !== null) {
+        const cp = await findCategoryProduct(trx, row.category_id, row.product_id);
+        const config = cp ? (JSON.parse(cp.config) as CategoryProductConfig) : null;
+        checkCategoryChanges(defs, config, parameters, new Date(row.created_at), "parameters", issues);
+      }
       const rules = { ...JSON.parse(row.rules), ...parameters };
       const bound = bindValues(
         defs,
@@ -120,6 +128,7 @@ export class LicenseService {
     const now = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (trx) => {
       const row = await this.visible(ctx, trx, id);
+      await requireRight(trx, ctx, row.category_id, "revoke", "revoke this license");
       if (row.status === "revoked") return presentLicense(row);
       const next = { ...row, status: "revoked", updated_at: now.toISOString() };
       await updateLicense(trx, id, { status: next.status, updated_at: next.updated_at });
@@ -143,6 +152,7 @@ export class LicenseService {
     const now = this.deps.clock.now();
     await this.deps.db.transaction().execute(async (trx) => {
       const row = await this.visible(ctx, trx, id);
+      await requireRight(trx, ctx, row.category_id, "delete", "delete this license");
       if (row.first_activated_at !== null)
         throw new AppError(
           ErrorCode.LICENSE_ACTIVATED,

@@ -9,6 +9,7 @@ import type { OrderRow } from "../store/order.store.ts";
 export interface License {
   id: string;
   orderId: string;
+  categoryId: string | null;
   product: { code: number; name: string };
   status: "active" | "revoked";
   version: number;
@@ -30,6 +31,7 @@ export function presentLicense(r: LicenseRow): License {
   return {
     id: r.id,
     orderId: r.order_id,
+    categoryId: r.category_id,
     product: { code: Number(r.product_code), name: r.product_name },
     status: r.status as License["status"],
     version: r.version,
@@ -57,6 +59,7 @@ export interface Order {
   id: string;
   ticket: string;
   externalOrderNumber: string | null;
+  categoryId: string | null;
   customer: Customer | null;
   status: "active" | "closed";
   createdAt: string;
@@ -69,6 +72,7 @@ export function presentOrder(o: OrderRow, licenses: LicenseRow[]): Order {
     id: o.id,
     ticket: formatTicket(o.ticket),
     externalOrderNumber: o.external_order_number,
+    categoryId: o.category_id,
     customer: hasCustomer
       ? { name: o.customer_name, email: o.customer_email, company: o.customer_company }
       : null,

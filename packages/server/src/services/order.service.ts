@@ -1,8 +1,10 @@
 import { requestHash } from "../domain/canonical.ts";
+import { applyCategoryRules, type CategoryProductConfig } from "../domain/category-rules.ts";
 import { AppError, ErrorCode, type FieldIssue, invalid, notFound } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import { bindValues, licenseTerms, type ParameterDefinition } from "../domain/parameters.ts";
 import { newTicket, normalizeTicket } from "../domain/ticket.ts";
+import { findCategoryById, findCategoryProducts } from "../store/category.store.ts";
 import { isUniqueViolation } from "../store/db.ts";
 import {
   findLicensesByOrder,
@@ -21,7 +23,7 @@ import { findProductsByCodes } from "../store/product.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import { type Ctx, type Deps, ROOT_GROUP_ID } from "./context.ts";
 import { type Order, presentLicense, presentOrder } from "./license.view.ts";
-import { groupInScope, visibilityScope } from "./permissions.ts";
+import { groupInScope, requireRight, visibilityScope } from "./permissions.ts";
 
 export interface OrderItemInput {
   /** Product code. */
@@ -31,6 +33,8 @@ export interface OrderItemInput {
 }
 
 export interface OrderInput {
+  /** The category the order is created through; optional for ISV admins only. */
+  category?: string;
   externalOrderNumber?: string;
   customer?: { name?: string; email?: string; company?: string };
   items: OrderItemInput[];
@@ -38,6 +42,7 @@ export interface OrderInput {
 
 export interface OrderQuery {
   product?: number;
+  category?: string;
   customer?: string;
   createdFrom?: string;
   createdTo?: string;
@@ -86,7 +91,20 @@ export class OrderService {
         const existing = await this.replay(input.externalOrderNumber, hash, trx);
         if (existing) return { order: existing, created: false };
       }
+      const categoryId = input.category ?? null;
+      await requireRight(trx, ctx, categoryId, "create", "create orders");
+      if (categoryId !== null && !(await findCategoryById(trx, categoryId)))
+        throw invalid([{ field: "category", message: `category ${categoryId} does not exist` }]);
       const products = new Map((await findProductsByCodes(trx, codes)).map((p) => [Number(p.code), p]));
+      const configs =
+        categoryId === null
+          ? null
+          : new Map(
+              (await findCategoryProducts(trx, categoryId)).map((c) => [
+                Number(c.code),
+                JSON.parse(c.config) as CategoryProductConfig,
+              ]),
+            );
       const issues: FieldIssue[] = [];
       const orderId = newId(now.getTime());
       const groupId = ctx.actor.groupId ?? ROOT_GROUP_ID;
@@ -105,17 +123,22 @@ export class OrderService {
           });
           return;
         }
+        const config = configs?.get(item.product);
+        if (configs && !config) {
+          issues.push({
+            field: `items.${i}.product`,
+            message: `product ${item.product} is not in this category`,
+          });
+          return;
+        }
         const quantity = item.quantity ?? 1;
         total += quantity;
         const defs = JSON.parse(product.parameters) as ParameterDefinition[];
-        const bound = bindValues(
-          defs,
-          ["order", "static"],
-          item.parameters ?? {},
-          now,
-          `items.${i}.parameters`,
-          issues,
-        );
+        const path = `items.${i}.parameters`;
+        const supplied = config
+          ? applyCategoryRules(defs, config, item.parameters ?? {}, now, path, issues)
+          : (item.parameters ?? {});
+        const bound = bindValues(defs, ["order", "static"], supplied, now, path, issues);
         const terms = licenseTerms(bound.values);
         const rules = JSON.stringify(
           Object.fromEntries(
@@ -139,7 +162,7 @@ export class OrderService {
             active_seats: 0,
             expires_at: terms.expiresAt,
             maintenance_until: terms.maintenanceUntil,
-            category_id: null,
+            category_id: categoryId,
             group_id: groupId,
             first_activated_at: null,
             created_at: iso,
@@ -163,7 +186,7 @@ export class OrderService {
         customer_email: c.email ?? null,
         customer_company: c.company ?? null,
         customer_search: [c.name, c.email, c.company].filter(Boolean).join(" ").toLowerCase(),
-        category_id: null,
+        category_id: categoryId,
         group_id: groupId,
         created_by: ctx.actor.userId,
         status: "active",
@@ -226,6 +249,7 @@ export class OrderService {
     const rows = await listOrders(this.deps.db, {
       scope: visibilityScope(ctx),
       productCode: q.product,
+      categoryId: q.category,
       customer: q.customer,
       createdFrom: q.createdFrom,
       createdTo: q.createdTo,

@@ -45,3 +45,14 @@ export async function deleteGrants(db: Db, ids: string[]): Promise<void> {
 export async function deleteGrantsOfCategory(db: Db, categoryId: string): Promise<void> {
   await db.deleteFrom("grants").where("category_id", "=", categoryId).execute();
 }
+
+/** Categories on which a user holds at least one right. */
+export async function findCategoryIdsOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("grants")
+    .select("category_id")
+    .distinct()
+    .where("user_id", "=", userId)
+    .execute();
+  return rows.map((r) => r.category_id);
+}

@@ -35,6 +35,7 @@ export async function setOrderStatus(db: Db, id: string, status: string): Promis
 export interface OrderFilter {
   scope: Scope;
   productCode?: number;
+  categoryId?: string;
   customer?: string;
   createdFrom?: string;
   createdTo?: string;
@@ -62,6 +63,7 @@ export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
       ),
     );
   }
+  if (f.categoryId) q = q.where("category_id", "=", f.categoryId);
   if (f.customer) q = q.where("customer_search", "like", `%${f.customer.toLowerCase()}%`);
   if (f.createdFrom) q = q.where("created_at", ">=", f.createdFrom);
   if (f.createdTo) q = q.where("created_at", "<", f.createdTo);

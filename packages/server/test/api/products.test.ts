@@ -19,6 +19,8 @@ describe.each(await dialects())("products on %s", (dialect) => {
       fileValidity: "P30D",
     });
     expect(p.parameters.map((x: { key: string }) => x.key)).toContain("expiresAt");
+    // Values keep their JSON types: a number default is never coerced into a string.
+    expect(p.parameters.find((x: { key: string }) => x.key === "seats").default).toBe(1);
     const read = await s.api.get("/api/v1/products/5001");
     expect(read.status).toBe(200);
     expect(read.body).toEqual(p);

@@ -13,6 +13,7 @@ const licenseExample = {
   maintenanceUntil: null,
   features: ["export", "cloud"],
   parameters: { edition: "standard" },
+  categoryId: null,
   rules: { expiresAt: "P1Y", seats: 3, features: ["export", "cloud"], edition: "standard" },
   activated: true,
   createdAt: "2026-11-29T12:00:00.000Z",
@@ -44,6 +45,13 @@ export const Customer = Type.Object(
 
 export const OrderCreate = Type.Object(
   {
+    category: Type.Optional(
+      Type.String({
+        format: "uuid",
+        description:
+          "The category to create the order through: its products, fixed and flexible values and your rights on it. Optional for ISV admins only.",
+      }),
+    ),
     externalOrderNumber: Type.Optional(
       Type.String({
         minLength: 1,
@@ -94,6 +102,9 @@ export const License = Type.Object(
   {
     id: Id,
     orderId: Id,
+    categoryId: Type.Union([Id, Type.Null()], {
+      description: "The category the license was created through",
+    }),
     product: Type.Object({ code: Type.Integer(), name: Type.String() }),
     status: Type.Union([Type.Literal("active"), Type.Literal("revoked")]),
     version: Type.Integer({ description: "Increases with every modification" }),
@@ -145,6 +156,7 @@ export const Order = Type.Object(
       description: "The secret the end customer activates with: give it only to the customer",
     }),
     externalOrderNumber: Type.Union([Type.String(), Type.Null()]),
+    categoryId: Type.Union([Id, Type.Null()]),
     customer: CustomerView,
     status: Type.Union([Type.Literal("active"), Type.Literal("closed")], {
       description: "closed: no active license left",
@@ -159,6 +171,7 @@ export const Order = Type.Object(
         id: "01a229ba-e170-7000-89a8-7091aa8678fe",
         ticket: "7KQ2M-9XH4D-ZP1RT-8W3NC-6YB5V",
         externalOrderNumber: "SO-2026-0042",
+        categoryId: null,
         customer: { name: "Ada Lovelace", email: "ada@example.com", company: "Analytical Engines Ltd" },
         status: "active",
         createdAt: "2026-11-29T12:00:00.000Z",
@@ -182,6 +195,9 @@ export const OrderListQuery = Type.Object(
     createdFrom: Type.Optional(Type.String({ format: "date-time", description: "Created at or after" })),
     createdTo: Type.Optional(Type.String({ format: "date-time", description: "Created before" })),
     status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("closed")])),
+    category: Type.Optional(
+      Type.String({ format: "uuid", description: "Orders created through this category" }),
+    ),
     externalOrderNumber: Type.Optional(Type.String({ maxLength: 100 })),
     ticket: Type.Optional(Type.String({ maxLength: 40 })),
     sort: Sort,
