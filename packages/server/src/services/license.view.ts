@@ -61,12 +61,18 @@ export interface Order {
   externalOrderNumber: string | null;
   categoryId: string | null;
   customer: Customer | null;
+  /** Values of the vendor's data fields, by key. */
+  dataFields: Record<string, string | number>;
   status: "active" | "closed";
   createdAt: string;
   licenses: License[];
 }
 
-export function presentOrder(o: OrderRow, licenses: LicenseRow[]): Order {
+export function presentOrder(
+  o: OrderRow,
+  licenses: LicenseRow[],
+  dataFields: Record<string, string | number> = {},
+): Order {
   const hasCustomer = o.customer_name !== null || o.customer_email !== null || o.customer_company !== null;
   return {
     id: o.id,
@@ -76,6 +82,7 @@ export function presentOrder(o: OrderRow, licenses: LicenseRow[]): Order {
     customer: hasCustomer
       ? { name: o.customer_name, email: o.customer_email, company: o.customer_company }
       : null,
+    dataFields,
     status: o.status as Order["status"],
     createdAt: o.created_at,
     licenses: licenses.map(presentLicense),

@@ -1,11 +1,18 @@
 import { requestHash } from "../domain/canonical.ts";
 import { applyCategoryRules, type CategoryProductConfig } from "../domain/category-rules.ts";
+import { checkOrderDataFields, type DataFieldValue } from "../domain/data-fields.ts";
 import { AppError, ErrorCode, type FieldIssue, invalid, notFound } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
 import { bindValues, licenseTerms, type ParameterDefinition } from "../domain/parameters.ts";
 import { newTicket, normalizeTicket } from "../domain/ticket.ts";
 import { findCategoryById, findCategoryProducts } from "../store/category.store.ts";
-import { isUniqueViolation } from "../store/db.ts";
+import {
+  findOrderFieldValues,
+  findOrderIdByUniqueValue,
+  insertOrderFieldValues,
+  listDataFields,
+} from "../store/data-field.store.ts";
+import { type Db, isUniqueViolation } from "../store/db.ts";
 import {
   findLicensesByOrder,
   findLicensesByOrders,
@@ -22,6 +29,7 @@ import {
 import { findProductsByCodes } from "../store/product.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import { type Ctx, type Deps, ROOT_GROUP_ID } from "./context.ts";
+import { type DataField, toDefinition } from "./data-field.service.ts";
 import { type Order, presentLicense, presentOrder } from "./license.view.ts";
 import { groupInScope, requireRight, visibilityScope } from "./permissions.ts";
 
@@ -33,6 +41,8 @@ export interface OrderItemInput {
 }
 
 export interface OrderInput {
+  /** Values of the vendor's data fields, by key. */
+  dataFields?: Record<string, unknown>;
   /** The category the order is created through; optional for ISV admins only. */
   category?: string;
   externalOrderNumber?: string;
@@ -41,6 +51,8 @@ export interface OrderInput {
 }
 
 export interface OrderQuery {
+  /** `key=value` filters on data fields. */
+  dataField?: string[];
   product?: number;
   category?: string;
   customer?: string;
@@ -69,9 +81,9 @@ export class OrderService {
     try {
       return await this.createOnce(ctx, input, hash);
     } catch (e) {
-      // Two requests with one external order number raced: the loser answers like a replay.
-      if (input.externalOrderNumber && isUniqueViolation(e)) {
-        const existing = await this.replay(input.externalOrderNumber, hash);
+      // Two requests with one idempotency value raced: the loser answers like a replay.
+      if (isUniqueViolation(e)) {
+        const existing = await this.replay(ctx, input, hash, this.deps.db);
         if (existing) return { order: existing, created: false };
       }
       throw e;
@@ -87,10 +99,8 @@ export class OrderService {
     const iso = now.toISOString();
     const codes = [...new Set(input.items.map((i) => i.product))];
     return this.deps.db.transaction().execute(async (trx) => {
-      if (input.externalOrderNumber) {
-        const existing = await this.replay(input.externalOrderNumber, hash, trx);
-        if (existing) return { order: existing, created: false };
-      }
+      const existing = await this.replay(ctx, input, hash, trx);
+      if (existing) return { order: existing, created: false };
       const categoryId = input.category ?? null;
       await requireRight(trx, ctx, categoryId, "create", "create orders");
       if (categoryId !== null && !(await findCategoryById(trx, categoryId)))
@@ -175,6 +185,8 @@ export class OrderService {
           field: "items",
           message: `the order asks for ${total} licenses; at most ${MAX_LICENSES_PER_ORDER} per order`,
         });
+      const fields = await this.dataFields(trx);
+      const dataFields = checkOrderDataFields(fields, categoryId, input.dataFields ?? {}, issues);
       if (issues.length) throw invalid(issues);
 
       const c = input.customer ?? {};
@@ -195,7 +207,18 @@ export class OrderService {
       };
       await insertOrder(trx, order);
       await insertLicenses(trx, licenses);
-      const view = presentOrder(order, licenses);
+      await insertOrderFieldValues(
+        trx,
+        fields
+          .filter((f) => dataFields[f.key] !== undefined)
+          .map((f) => ({
+            order_id: orderId,
+            field_id: f.id,
+            value: JSON.stringify(dataFields[f.key]),
+            unique_value: f.unique ? String(dataFields[f.key]) : null,
+          })),
+      );
+      const view = presentOrder(order, licenses, dataFields);
       const { ticket: _ticket, ...auditView } = view;
       await recordAudit(trx, ctx, now, [
         {
@@ -217,23 +240,66 @@ export class OrderService {
     });
   }
 
-  private async replay(externalOrderNumber: string, hash: string, db = this.deps.db): Promise<Order | null> {
-    const existing = await findOrderByExternalNumber(db, externalOrderNumber);
+  /**
+   * The existing order a repeated request refers to, through its external order number or a
+   * unique data field value: the same request replays it, a different one is a conflict. An
+   * order the caller cannot see is never shown, only reported as taken.
+   */
+  private async replay(ctx: Ctx, input: OrderInput, hash: string, db: Db): Promise<Order | null> {
+    let existing: OrderRow | undefined;
+    let field = "externalOrderNumber";
+    if (input.externalOrderNumber) existing = await findOrderByExternalNumber(db, input.externalOrderNumber);
+    if (!existing && input.dataFields) {
+      for (const f of await this.dataFields(db)) {
+        const v = input.dataFields[f.key];
+        if (!f.unique || v === undefined || v === null) continue;
+        const orderId = await findOrderIdByUniqueValue(db, f.id, String(v));
+        if (orderId) {
+          existing = await findOrderById(db, orderId);
+          field = `dataFields.${f.key}`;
+          break;
+        }
+      }
+    }
     if (!existing) return null;
-    if (existing.request_hash !== hash)
+    const visible = await groupInScope(db, visibilityScope(ctx), existing.group_id);
+    if (existing.request_hash !== hash || !visible)
       throw new AppError(
-        ErrorCode.ORDER_CONFLICT,
-        `externalOrderNumber: order ${externalOrderNumber} exists with different contents; resend the original request or use a new number`,
-        { field: "externalOrderNumber", orderId: existing.id },
+        field === "externalOrderNumber" ? ErrorCode.ORDER_CONFLICT : ErrorCode.DATA_FIELD_TAKEN,
+        `${field}: an order with this value exists${visible ? " with different contents; resend the original request or use a new value" : ""}`,
+        { field, ...(visible ? { orderId: existing.id } : {}) },
       );
-    return presentOrder(existing, await findLicensesByOrder(db, existing.id));
+    return this.present(db, [existing]).then((o) => o[0]!);
+  }
+
+  private async dataFields(db: Db): Promise<DataField[]> {
+    return (await listDataFields(db)).map(toDefinition);
+  }
+
+  /** Orders with their licenses and data field values, in two queries per page. */
+  private async present(db: Db, orders: OrderRow[]): Promise<Order[]> {
+    const ids = orders.map((o) => o.id);
+    const licenses = await findLicensesByOrders(db, ids);
+    const byOrder = new Map<string, LicenseRow[]>();
+    for (const l of licenses) byOrder.set(l.order_id, [...(byOrder.get(l.order_id) ?? []), l]);
+    const values = await findOrderFieldValues(db, ids);
+    const keys = values.length
+      ? new Map((await listDataFields(db)).map((f) => [f.id, f.key]))
+      : new Map<string, string>();
+    const fieldsByOrder = new Map<string, Record<string, DataFieldValue>>();
+    for (const v of values) {
+      const m = fieldsByOrder.get(v.order_id) ?? {};
+      m[keys.get(v.field_id) ?? v.field_id] = JSON.parse(v.value);
+      fieldsByOrder.set(v.order_id, m);
+    }
+    return orders.map((o) => presentOrder(o, byOrder.get(o.id) ?? [], fieldsByOrder.get(o.id) ?? {}));
   }
 
   async get(ctx: Ctx, id: string): Promise<Order> {
     const o = await findOrderById(this.deps.db, id);
     if (!o || !(await groupInScope(this.deps.db, visibilityScope(ctx), o.group_id)))
       throw notFound("order", id);
-    return presentOrder(o, await findLicensesByOrder(this.deps.db, id));
+    return (await this.present(this.deps.db, [o]))[0]!;
   }
 
   async list(ctx: Ctx, q: OrderQuery): Promise<{ data: Order[]; nextCursor: string | null }> {
@@ -246,7 +312,9 @@ export class OrderService {
         ]);
       ticket = t;
     }
+    const dataFieldFilters = await this.dataFieldFilters(q.dataField ?? []);
     const rows = await listOrders(this.deps.db, {
+      dataFields: dataFieldFilters,
       scope: visibilityScope(ctx),
       productCode: q.product,
       categoryId: q.category,
@@ -261,15 +329,28 @@ export class OrderService {
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
-    const licenses = await findLicensesByOrders(
-      this.deps.db,
-      page.map((o) => o.id),
-    );
-    const byOrder = new Map<string, LicenseRow[]>();
-    for (const l of licenses) byOrder.set(l.order_id, [...(byOrder.get(l.order_id) ?? []), l]);
     return {
-      data: page.map((o) => presentOrder(o, byOrder.get(o.id) ?? [])),
+      data: await this.present(this.deps.db, page),
       nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
     };
+  }
+
+  /** `key=value` filters into field ids and stored (JSON) values, typed by the field. */
+  private async dataFieldFilters(filters: string[]): Promise<{ fieldId: string; value: string }[]> {
+    if (!filters.length) return [];
+    const fields = new Map((await this.dataFields(this.deps.db)).map((f) => [f.key, f]));
+    return filters.map((f, i) => {
+      const eq = f.indexOf("=");
+      const field = fields.get(f.slice(0, eq));
+      if (eq < 1 || !field)
+        throw invalid([
+          { field: `dataField.${i}`, message: `"${f}" must be key=value with a configured data field key` },
+        ]);
+      const raw = f.slice(eq + 1);
+      const value = field.type === "number" ? Number(raw) : raw;
+      if (field.type === "number" && !Number.isFinite(value))
+        throw invalid([{ field: `dataField.${i}`, message: `${field.key} is a number field` }]);
+      return { fieldId: field.id, value: JSON.stringify(value) };
+    });
   }
 }

@@ -36,6 +36,8 @@ export interface OrderFilter {
   scope: Scope;
   productCode?: number;
   categoryId?: string;
+  /** Orders having each of these data field values (JSON-encoded as stored). */
+  dataFields?: { fieldId: string; value: string }[];
   customer?: string;
   createdFrom?: string;
   createdTo?: string;
@@ -64,6 +66,17 @@ export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
     );
   }
   if (f.categoryId) q = q.where("category_id", "=", f.categoryId);
+  for (const df of f.dataFields ?? [])
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("order_field_values")
+          .select("order_field_values.order_id")
+          .whereRef("order_field_values.order_id", "=", "orders.id")
+          .where("order_field_values.field_id", "=", df.fieldId)
+          .where("order_field_values.value", "=", df.value),
+      ),
+    );
   if (f.customer) q = q.where("customer_search", "like", `%${f.customer.toLowerCase()}%`);
   if (f.createdFrom) q = q.where("created_at", ">=", f.createdFrom);
   if (f.createdTo) q = q.where("created_at", "<", f.createdTo);

@@ -45,6 +45,11 @@ export const Customer = Type.Object(
 
 export const OrderCreate = Type.Object(
   {
+    dataFields: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+        description: "Values of the vendor's data fields, by key (see /api/v1/data-fields)",
+      }),
+    ),
     category: Type.Optional(
       Type.String({
         format: "uuid",
@@ -158,6 +163,9 @@ export const Order = Type.Object(
     externalOrderNumber: Type.Union([Type.String(), Type.Null()]),
     categoryId: Type.Union([Id, Type.Null()]),
     customer: CustomerView,
+    dataFields: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+      description: "Data field values by key",
+    }),
     status: Type.Union([Type.Literal("active"), Type.Literal("closed")], {
       description: "closed: no active license left",
     }),
@@ -197,6 +205,12 @@ export const OrderListQuery = Type.Object(
     status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("closed")])),
     category: Type.Optional(
       Type.String({ format: "uuid", description: "Orders created through this category" }),
+    ),
+    dataField: Type.Optional(
+      Type.Array(Type.String({ maxLength: 300 }), {
+        maxItems: 10,
+        description: "`key=value` on a data field; repeat to combine (all must match)",
+      }),
     ),
     externalOrderNumber: Type.Optional(Type.String({ maxLength: 100 })),
     ticket: Type.Optional(Type.String({ maxLength: 40 })),
