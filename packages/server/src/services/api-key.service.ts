@@ -7,12 +7,14 @@ import {
   findApiKey,
   findApiKeyOwner,
   findUserByEmail,
+  findUserById,
   insertApiKey,
   listApiKeys,
   revokeApiKey,
 } from "../store/user.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import type { Actor, Ctx, Deps } from "./context.ts";
+import { groupInScope, managedScope } from "./permissions.ts";
 
 /** An API key as listed; the secret itself is returned once, at creation. */
 export interface ApiKey {
@@ -69,12 +71,15 @@ export class ApiKeyService {
     let userId = ctx.actor.userId;
     if (input.userEmail !== undefined) {
       const user = await findUserByEmail(db, input.userEmail);
-      if (!user)
-        throw new AppError(ErrorCode.NOT_FOUND, `user: no user has the email ${input.userEmail}`, {
+      const managed =
+        user !== undefined &&
+        (user.id === ctx.actor.userId ||
+          (ctx.actor.isAdmin && (await groupInScope(db, managedScope(ctx), user.group_id))));
+      // A user outside the caller's subtree is reported like an unknown one: nothing is revealed.
+      if (!user || !managed)
+        throw new AppError(ErrorCode.NOT_FOUND, `user: no user you manage has the email ${input.userEmail}`, {
           field: "user",
         });
-      if (user.id !== ctx.actor.userId && !ctx.actor.isIsvAdmin)
-        throw new AppError(ErrorCode.FORBIDDEN, "only ISV admins may create API keys for other users");
       userId = user.id;
     }
     if (!userId)
@@ -104,15 +109,24 @@ export class ApiKeyService {
     return { apiKey: present(row), secret };
   }
 
+  /** The caller's own keys; an admin's list also holds the keys of its subtree's users. */
   async list(ctx: Ctx): Promise<ApiKey[]> {
-    return (await listApiKeys(this.deps.db, ctx.actor.isIsvAdmin ? null : ctx.actor.userId)).map(present);
+    const scope = ctx.actor.isAdmin || ctx.actor.isIsvAdmin ? managedScope(ctx) : null;
+    return (await listApiKeys(this.deps.db, ctx.actor.userId ?? "", scope)).map(present);
   }
 
   async revoke(ctx: Ctx, id: string): Promise<ApiKey> {
     const now = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (trx) => {
       const row = await findApiKey(trx, id);
-      if (!row || (row.user_id !== ctx.actor.userId && !ctx.actor.isIsvAdmin)) throw notFound("API key", id);
+      const owner = row ? await findUserById(trx, row.user_id) : undefined;
+      const managed =
+        row !== undefined &&
+        (row.user_id === ctx.actor.userId ||
+          ((ctx.actor.isAdmin || ctx.actor.isIsvAdmin) &&
+            owner !== undefined &&
+            (await groupInScope(trx, managedScope(ctx), owner.group_id))));
+      if (!row || !managed) throw notFound("API key", id);
       if (row.revoked_at) return present(row);
       await revokeApiKey(trx, id, now.toISOString());
       const after = present({ ...row, revoked_at: now.toISOString() });

@@ -1,6 +1,7 @@
-import type { Selectable } from "kysely";
-import type { Db } from "./db.ts";
+import { type Selectable, sql, type Updateable } from "kysely";
+import { type Db, isPostgres } from "./db.ts";
 import type { ApiKeyTable, UserTable } from "./schema.ts";
+import { inScope, type Scope } from "./scope.ts";
 
 export type UserRow = Selectable<UserTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
@@ -15,6 +16,63 @@ export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefi
 
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function updateUser(db: Db, id: string, changes: Updateable<UserTable>): Promise<void> {
+  await db.updateTable("users").set(changes).where("id", "=", id).execute();
+}
+
+/** Users of the groups within a scope, by email; one page after `afterEmail`. */
+export function listUsers(
+  db: Db,
+  scope: Scope,
+  q: {
+    groupId?: string;
+    search?: string;
+    isAdmin?: boolean;
+    enabled?: boolean;
+    afterEmail?: string;
+    limit: number;
+  },
+): Promise<UserRow[]> {
+  let query = db.selectFrom("users").selectAll().where(inScope(scope, "users.group_id"));
+  if (q.groupId !== undefined) query = query.where("group_id", "=", q.groupId);
+  if (q.isAdmin !== undefined) query = query.where("is_admin", "=", q.isAdmin ? 1 : 0);
+  if (q.enabled !== undefined) query = query.where("enabled", "=", q.enabled ? 1 : 0);
+  if (q.search) {
+    const like = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((e) =>
+      e.or([
+        e("email", "like", sql<string>`${like} escape '\\'`),
+        e(e.fn<string>("lower", ["name"]), "like", sql<string>`${like} escape '\\'`),
+      ]),
+    );
+  }
+  if (q.afterEmail !== undefined) query = query.where("email", ">", q.afterEmail);
+  return query.orderBy("email").limit(q.limit).execute();
+}
+
+/** Enabled ISV admins (admins of the root group), leaving one user out of the count. */
+export async function countEnabledIsvAdmins(db: Db, exceptUserId: string): Promise<number> {
+  const r = await db
+    .selectFrom("users")
+    .innerJoin("groups", "groups.id", "users.group_id")
+    .select((e) => e.fn.countAll<number>().as("n"))
+    .where("groups.parent_id", "is", null)
+    .where("users.is_admin", "=", 1)
+    .where("users.enabled", "=", 1)
+    .where("users.id", "<>", exceptUserId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * The user, locked for the rest of the transaction on PostgreSQL (SQLite serializes writers
+ * already), so concurrent login attempts count their failures one after the other.
+ */
+export function lockUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  const q = db.selectFrom("users").selectAll().where("id", "=", id);
+  return (isPostgres(db) ? q.forNoKeyUpdate() : q).executeTakeFirst();
 }
 
 export async function countUsers(db: Db): Promise<number> {
@@ -49,10 +107,19 @@ export function findApiKeyOwner(db: Db, keyHash: string) {
     .executeTakeFirst();
 }
 
-export function listApiKeys(db: Db, userId: string | null): Promise<ApiKeyRow[]> {
-  let q = db.selectFrom("api_keys").selectAll();
-  if (userId) q = q.where("user_id", "=", userId);
-  return q.orderBy("created_at").execute();
+/** A user's own keys, plus, with a scope, the keys of every user whose group lies in it. */
+export function listApiKeys(db: Db, userId: string, scope: Scope | null): Promise<ApiKeyRow[]> {
+  return db
+    .selectFrom("api_keys")
+    .innerJoin("users", "users.id", "api_keys.user_id")
+    .selectAll("api_keys")
+    .where((eb) =>
+      scope
+        ? eb.or([eb("api_keys.user_id", "=", userId), inScope(scope, "users.group_id")])
+        : eb("api_keys.user_id", "=", userId),
+    )
+    .orderBy("api_keys.created_at")
+    .execute();
 }
 
 export function findApiKey(db: Db, id: string): Promise<ApiKeyRow | undefined> {

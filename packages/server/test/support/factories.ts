@@ -59,3 +59,57 @@ export async function activate(
 ) {
   return api.as(null).post("/api/v1/activations", { ticket, license, fingerprint, deviceName });
 }
+
+const ROOT = "00000000-0000-7000-8000-000000000000";
+let nextUser = 0;
+
+/** A group under a parent (default: the vendor's root). */
+export async function createGroup(api: ApiClient, name: string, parentId = ROOT) {
+  const res = await api.post("/api/v1/groups", { name, parentId });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string; name: string; path: string };
+}
+
+/** A user of a group with its own API key; `api` acts as that user. */
+export async function createUser(
+  admin: ApiClient,
+  groupId: string,
+  options: { isAdmin?: boolean; name?: string } = {},
+) {
+  const email = `user${++nextUser}-${Math.random().toString(36).slice(2, 8)}@partner.test`;
+  const res = await admin.post("/api/v1/users", {
+    email,
+    name: options.name ?? `User ${nextUser}`,
+    groupId,
+    isAdmin: options.isAdmin ?? false,
+    password: "a long enough password",
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const key = await admin.post("/api/v1/api-keys", { name: "test", user: email });
+  expect(key.status, JSON.stringify(key.body)).toBe(201);
+  return { user: res.body as { id: string; email: string }, api: admin.as(key.body.secret as string) };
+}
+
+/** Grants rights on a category, as the given admin. */
+export async function grant(admin: ApiClient, userId: string, categoryId: string, rights: string[]) {
+  const res = await admin.post(`/api/v1/users/${userId}/grants`, { categoryId, rights });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+/** A category with products configured in it. */
+export async function createCategory(
+  api: ApiClient,
+  name: string,
+  products: Record<number, Record<string, unknown>> = {},
+) {
+  const res = await api.post("/api/v1/categories", { name });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  for (const [code, parameters] of Object.entries(products)) {
+    const put = await api.request("PUT", `/api/v1/categories/${res.body.id}/products/${code}`, {
+      parameters,
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+  }
+  return res.body as { id: string; name: string };
+}
