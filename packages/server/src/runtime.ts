@@ -7,6 +7,7 @@ import { type Clock, type Deps, systemClock } from "./services/context.ts";
 import { createServices, type Services } from "./services/index.ts";
 import type { SetupResult } from "./services/setup.service.ts";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "./store/db.ts";
+import { listKeys } from "./store/key.store.ts";
 
 /** A running Licentra: database, services and HTTP app, wired once; what `serve`, the CLI and tests share. */
 export interface Runtime {
@@ -33,14 +34,23 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const log =
     options.log ??
     pino({ level: config.logLevel, redact: ["req.headers.authorization", "*.ticket", "*.secret"] });
-  const master = loadOrCreateMasterKey(config.masterKey, config.dataDir);
+  const handle = openDatabase(config);
+  await migrateToLatest(handle.db);
+  // A new master key is made only for a database without signing keys: for one that has keys,
+  // a new key could never decrypt them.
+  const hasKeys = (await listKeys(handle.db)).length > 0;
+  let master: ReturnType<typeof loadOrCreateMasterKey>;
+  try {
+    master = loadOrCreateMasterKey(config.masterKey, config.dataDir, !hasKeys);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
   if (master.generated)
     log.warn(
       { path: master.path },
       "generated a master key: it encrypts the private signing keys; back it up with the database, or set LICENTRA_MASTER_KEY",
     );
-  const handle = openDatabase(config);
-  await migrateToLatest(handle.db);
   const deps: Deps = {
     db: handle.db,
     dialect: handle.dialect,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { Cron } from "croner";
 
 /** Server configuration, from environment variables and an optional JSON file (`LICENTRA_CONFIG`). */
 export interface Config {
@@ -26,12 +27,43 @@ export interface Config {
   rateLimitActivations: number;
   /** `LICENSE_FILE_VALIDITY`: default offline validity of license files (ISO duration) when a product sets none. Default P30D. */
   defaultFileValidity: string;
+  /**
+   * `SMTP_URL`: where subscription notices are sent, e.g. `smtp://user:pass@mail.example.com:587`
+   * or `smtps://…:465`. Unset: notices are written to the log instead.
+   */
+  smtpUrl: string | null;
+  /** `SMTP_FROM`: sender of notices. Default `Licentra <licentra@HOST of PUBLIC_URL>`. */
+  smtpFrom: string;
+  /** `SUBSCRIPTION_NOTICE_LEAD`: how long before a cancellation deadline the reminder goes out (ISO duration). Default P30D. */
+  subscriptionNoticeLead: string;
+  /**
+   * `RENEWAL_SCHEDULE`: when `licentra serve` runs the renewal job, as a cron expression (five
+   * fields, or six with seconds). Default every minute (`* * * * *`); `off` disables it.
+   */
+  renewalSchedule: string | null;
 }
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Licentra cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname || "localhost";
+  } catch {
+    return "localhost";
+  }
+}
+
+function isCron(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -113,6 +145,24 @@ export function loadConfig(
       `LICENSE_FILE_VALIDITY=${defaultFileValidity} must be an ISO-8601 duration such as P30D or P1Y`,
     );
 
+  const smtpUrl = get("SMTP_URL") ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
+    problems.push(
+      "SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587, or be unset to log notices",
+    );
+  const smtpFrom = get("SMTP_FROM") ?? `Licentra <licentra@${hostOf(publicUrl)}>`;
+  const subscriptionNoticeLead = get("SUBSCRIPTION_NOTICE_LEAD") ?? "P30D";
+  if (!/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/.test(subscriptionNoticeLead))
+    problems.push(
+      `SUBSCRIPTION_NOTICE_LEAD=${subscriptionNoticeLead} must be an ISO-8601 duration such as P30D or P2W`,
+    );
+  const schedule = get("RENEWAL_SCHEDULE") ?? "* * * * *";
+  const renewalSchedule = schedule === "off" ? null : schedule;
+  if (renewalSchedule !== null && !isCron(renewalSchedule))
+    problems.push(
+      `RENEWAL_SCHEDULE=${schedule} is not a cron expression; use five fields such as "*/5 * * * *" (every five minutes), six with seconds, or "off"`,
+    );
+
   const config: Config = {
     port,
     host,
@@ -126,6 +176,10 @@ export function loadConfig(
     rateLimitTickets: int("RATE_LIMIT_TICKETS", 30, 1, 1_000_000_000),
     rateLimitActivations: int("RATE_LIMIT_ACTIVATIONS", 600, 1, 1_000_000_000),
     defaultFileValidity,
+    smtpUrl,
+    smtpFrom,
+    subscriptionNoticeLead,
+    renewalSchedule,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

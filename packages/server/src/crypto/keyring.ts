@@ -71,13 +71,23 @@ export class Keyring {
         const key =
           this.signer?.kid === row.kid
             ? this.signer.key
-            : createPrivateKey(unseal(this.masterKey, row.private_key_sealed));
+            : createPrivateKey(this.unsealKey(row.kid, row.private_key_sealed));
         signer = { kid: row.kid, key };
       }
     }
     this.signer = signer;
     this.published = published;
     this.fileVerifier = createVerifier({ keys: published as unknown as KeySetInput });
+  }
+
+  private unsealKey(kid: string, sealed: string): string {
+    try {
+      return unseal(this.masterKey, sealed);
+    } catch {
+      throw new Error(
+        `the master key does not decrypt signing key ${kid}: LICENTRA_MASTER_KEY (or DATA_DIR/master.key) is not the key it was encrypted with`,
+      );
+    }
   }
 
   /** Verifies license files against every key that still verifies. */

@@ -42,6 +42,7 @@ export function parseMasterKey(text: string): Buffer | null {
 export function loadOrCreateMasterKey(
   configured: string | null,
   dataDir: string,
+  mayCreate = true,
 ): { key: Buffer; generated: boolean; path: string | null } {
   if (configured) return { key: parseMasterKey(configured)!, generated: false, path: null };
   const file = path.join(dataDir, "master.key");
@@ -51,6 +52,10 @@ export function loadOrCreateMasterKey(
       throw new Error(`${file} does not hold a 32-byte key (64 hex characters); restore it from your backup`);
     return { key, generated: false, path: file };
   }
+  if (!mayCreate)
+    throw new Error(
+      `the database holds signing keys but no master key is configured: set LICENTRA_MASTER_KEY (or restore ${file}) to the key they were encrypted with`,
+    );
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString("hex")}\n`, { mode: 0o600, flag: "wx" });

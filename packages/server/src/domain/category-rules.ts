@@ -2,6 +2,12 @@ import { canonicalJson } from "./canonical.ts";
 import { addDuration, dayOf, isDuration, parseDuration, resolveDate } from "./dates.ts";
 import type { FieldIssue } from "./errors.ts";
 import { checkValue, type ParameterDefinition, type ParameterValue } from "./parameters.ts";
+import {
+  checkSubscriptionConfig,
+  drivenParameter,
+  resolveFirstTerm,
+  type SubscriptionConfig,
+} from "./subscriptions.ts";
 
 /** A parameter every license of the category gets with this value; users see it read-only. */
 export interface FixedRule {
@@ -35,6 +41,11 @@ export type CategoryRule = FixedRule | FlexibleRule;
 /** How one product is sold through one category: a rule per order-specific parameter. */
 export interface CategoryProductConfig {
   parameters: Record<string, CategoryRule>;
+  /**
+   * Sold as a subscription (DESIGN §2.6): the driven parameter (`expiresAt` or `maintenanceUntil`)
+   * then follows the subscription's first-end rule instead of a rule of its own.
+   */
+  subscription?: SubscriptionConfig;
 }
 
 const DEFAULT_INPUT: Record<string, InputKind> = {
@@ -66,6 +77,21 @@ export function checkCategoryConfig(
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const byKey = new Map(defs.map((d) => [d.key, d]));
+  if (config.subscription) {
+    const driven = drivenParameter(config.subscription.type);
+    const d = byKey.get(driven);
+    if (!d || d.binding !== "order")
+      issues.push({
+        field: "subscription.type",
+        message: `a ${config.subscription.type} subscription drives ${driven}, which must be an order-specific parameter of the product`,
+      });
+    if (config.parameters[driven])
+      issues.push({
+        field: `${path}.${driven}`,
+        message: `${driven} is driven by the subscription (its firstEnd rule); leave it out of the parameters`,
+      });
+    issues.push(...checkSubscriptionConfig(config.subscription, "subscription"));
+  }
   for (const [key, rule] of Object.entries(config.parameters)) {
     const at = `${path}.${key}`;
     const d = byKey.get(key);
@@ -211,8 +237,15 @@ export function applyCategoryRules(
   issues: FieldIssue[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...supplied };
+  const driven = config.subscription ? drivenParameter(config.subscription.type) : null;
   for (const d of defs) {
     if (d.binding !== "order") continue;
+    if (d.key === driven) {
+      // The first end date of the subscription: resolved to an absolute, aligned day.
+      const first = resolveFirstTerm(config.subscription!, supplied[d.key], base, `${path}.${d.key}`, issues);
+      if (first) out[d.key] = first.endDate;
+      continue;
+    }
     const rule = config.parameters[d.key];
     const given = Object.hasOwn(supplied, d.key);
     const at = `${path}.${d.key}`;
@@ -262,12 +295,19 @@ export function checkCategoryChanges(
   issues: FieldIssue[],
 ): void {
   const byKey = new Map(defs.map((d) => [d.key, d]));
+  const driven = config?.subscription ? drivenParameter(config.subscription.type) : null;
   for (const [key, value] of Object.entries(changes)) {
     const d = byKey.get(key);
     if (!d || d.binding !== "order") continue;
     const rule = config?.parameters[key];
     const at = `${path}.${key}`;
-    if (!rule) issues.push({ field: at, message: `${key} is not configurable in this license's category` });
+    if (key === driven)
+      issues.push({
+        field: at,
+        message: `${key} is driven by the license's subscription; it changes only by renewal`,
+      });
+    else if (!rule)
+      issues.push({ field: at, message: `${key} is not configurable in this license's category` });
     else if (rule.mode === "fixed") {
       if (canonicalJson(value) !== canonicalJson(rule.value))
         issues.push({

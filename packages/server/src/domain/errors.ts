@@ -52,6 +52,12 @@ export enum ErrorCode {
   CATEGORY_IN_USE = "CATEGORY_IN_USE",
   /** A data field value is already used by another order and the field is unique. */
   DATA_FIELD_TAKEN = "DATA_FIELD_TAKEN",
+  /** The subscription has ended: it can no longer be cancelled, nor its cancellation withdrawn. */
+  SUBSCRIPTION_ENDED = "SUBSCRIPTION_ENDED",
+  /** A withdrawal for a subscription that is not cancelled. */
+  SUBSCRIPTION_NOT_CANCELLED = "SUBSCRIPTION_NOT_CANCELLED",
+  /** A withdrawal after the cancellation deadline: the subscription ends on its end date. */
+  CANCELLATION_DEADLINE_PASSED = "CANCELLATION_DEADLINE_PASSED",
   /** Too many requests from this client; retry after the indicated time. */
   RATE_LIMITED = "RATE_LIMITED",
   /** An unexpected server failure; the log has the details. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -15,18 +16,25 @@ import type { Config } from "../config/config.ts";
 import { AppError, ErrorCode } from "../domain/errors.ts";
 import type { Ctx } from "../services/context.ts";
 import type { Services } from "../services/index.ts";
+import { SESSION_COOKIE, type SessionInfo, sameSecret } from "../services/session.service.ts";
 import { activationRoutes } from "./api/activations.routes.ts";
 import { apiKeyRoutes } from "./api/api-keys.routes.ts";
 import { auditRoutes } from "./api/audit-events.routes.ts";
 import { categoryRoutes } from "./api/categories.routes.ts";
 import { Category } from "./api/categories.schema.ts";
 import { ErrorResponse } from "./api/common.schema.ts";
+import { dataFieldRoutes } from "./api/data-fields.routes.ts";
+import { groupRoutes } from "./api/groups.routes.ts";
+import { Group } from "./api/groups.schema.ts";
 import { keyRoutes } from "./api/keys.routes.ts";
 import { licenseRoutes } from "./api/licenses.routes.ts";
 import { orderRoutes } from "./api/orders.routes.ts";
 import { Activation, License, Order } from "./api/orders.schema.ts";
 import { productRoutes } from "./api/products.routes.ts";
 import { Product } from "./api/products.schema.ts";
+import { sessionRoutes } from "./api/session.routes.ts";
+import { userRoutes } from "./api/users.routes.ts";
+import { User } from "./api/users.schema.ts";
 import { errorBody, handleError } from "./errors.ts";
 import { finishIdempotency, idempotencyHook } from "./idempotency.ts";
 import { validatorCompiler } from "./validators.ts";
@@ -43,12 +51,19 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Who acts, set by authentication; the services receive it. */
     ctx: Ctx;
+    /** The session of the `licentra_session` cookie, when that is how the request authenticated. */
+    cookieSession: SessionInfo | null;
   }
   interface FastifyContextConfig {
-    /** `apiKey`: the route needs `Authorization: Bearer lic_…`. */
-    auth?: "apiKey";
+    /**
+     * `apiKey`: the route needs `Authorization: Bearer lic_…` or a session cookie (writes with the
+     * cookie also need `x-csrf-token`); `session`: only a session cookie will do.
+     */
+    auth?: "apiKey" | "session";
   }
 }
+
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const ANONYMOUS: Ctx = {
   actor: {
@@ -87,6 +102,7 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
   });
 
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => {
@@ -106,12 +122,22 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
         version: "1.0.0",
         description:
           "License management for software vendors: catalog, orders, tickets, activations, signed license files. " +
-          "Authenticate with `Authorization: Bearer lic_…` (API keys); activation and validation calls authenticate with the ticket or the license file. " +
+          "Authenticate with `Authorization: Bearer lic_…` (API keys) or, in a browser, with the session cookie of `POST /api/v1/session` " +
+          "(writes then need the session's CSRF token as `x-csrf-token`); activation and validation calls authenticate with the ticket or the license file. " +
           "Errors are `{ error: { code, message, details } }`.",
       },
       servers: [{ url: config.publicUrl }],
       components: {
-        securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key, `lic_…`" } },
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "An API key, `lic_…`" },
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: SESSION_COOKIE,
+            description:
+              "The session cookie set by `POST /api/v1/session`; writes also need the `x-csrf-token` header",
+          },
+        },
       },
     },
     refResolver: {
@@ -122,23 +148,58 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
 
   // Shared schemas are added here, at the root, only: a plugin that adds its own gets a new schema
   // controller with Fastify's default compiler, which coerces body types.
-  for (const schema of [ErrorResponse, Product, License, Activation, Order, Category]) app.addSchema(schema);
+  for (const schema of [ErrorResponse, Product, License, Activation, Order, Category, Group, User])
+    app.addSchema(schema);
 
   app.decorateRequest("ctx", null as unknown as Ctx);
+  app.decorateRequest("cookieSession", null);
   app.addHook("onRequest", async (request) => {
     request.ctx = ANONYMOUS;
-    if (request.routeOptions.config.auth !== "apiKey") return;
+    request.cookieSession = null;
+    const auth = request.routeOptions.config.auth;
+    if (!auth) return;
     const header = request.headers.authorization;
-    const secret = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
-    if (!secret)
-      throw new AppError(ErrorCode.UNAUTHENTICATED, "send an API key as `Authorization: Bearer lic_…`");
-    const actor = await services.apiKeys.authenticate(secret);
-    if (!actor)
+    if (auth === "apiKey" && header !== undefined) {
+      const secret = header.startsWith("Bearer ") ? header.slice(7).trim() : null;
+      if (!secret)
+        throw new AppError(ErrorCode.UNAUTHENTICATED, "send an API key as `Authorization: Bearer lic_…`");
+      const actor = await services.apiKeys.authenticate(secret);
+      if (!actor)
+        throw new AppError(
+          ErrorCode.UNAUTHENTICATED,
+          "the API key is unknown or revoked, or its user is disabled",
+        );
+      request.ctx = { actor, channel: "api" };
+      return;
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token)
       throw new AppError(
         ErrorCode.UNAUTHENTICATED,
-        "the API key is unknown or revoked, or its user is disabled",
+        auth === "apiKey"
+          ? "send an API key as `Authorization: Bearer lic_…`, or sign in with POST /api/v1/session and send its cookie"
+          : "sign in with POST /api/v1/session first: this needs the session cookie",
       );
-    request.ctx = { actor, channel: "api" };
+    const signedIn = await services.sessions.authenticate(token);
+    if (!signedIn)
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        "the session has ended or expired, or its user is disabled; sign in again",
+      );
+    // A browser sends the cookie with any request, including one forged by another site; only our
+    // pages know the session's CSRF token, so every write with the cookie must present it.
+    const csrf = request.headers["x-csrf-token"];
+    if (
+      WRITES.has(request.method) &&
+      (typeof csrf !== "string" || !sameSecret(csrf, signedIn.session.csrfToken))
+    )
+      throw new AppError(
+        ErrorCode.CSRF_FAILED,
+        "x-csrf-token: writes made with the session cookie need the session's CSRF token (from POST or GET /api/v1/session) in this header",
+        { header: "x-csrf-token" },
+      );
+    request.ctx = { actor: signedIn.actor, channel: signedIn.channel };
+    request.cookieSession = signedIn.session;
   });
   app.addHook("preHandler", idempotencyHook(services));
   app.addHook("onSend", async (request, reply, payload) => {
@@ -164,7 +225,11 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
     await keyRoutes(api as App, services);
     await auditRoutes(api as App, services);
     await apiKeyRoutes(api as App, services);
+    await groupRoutes(api as App, services);
+    await userRoutes(api as App, services);
+    await sessionRoutes(api as App, services, config);
     await categoryRoutes(api as App, services);
+    await dataFieldRoutes(api as App, services);
   });
   return app;
 }

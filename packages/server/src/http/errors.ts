@@ -29,6 +29,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CATEGORY_NAME_TAKEN]: 409,
   [ErrorCode.CATEGORY_IN_USE]: 409,
   [ErrorCode.DATA_FIELD_TAKEN]: 409,
+  [ErrorCode.SUBSCRIPTION_ENDED]: 409,
+  [ErrorCode.SUBSCRIPTION_NOT_CANCELLED]: 409,
+  [ErrorCode.CANCELLATION_DEADLINE_PASSED]: 409,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.INTERNAL]: 500,
 };

@@ -148,6 +148,12 @@ export class ActivationService {
         ]);
         return { activation, licenseFile: file, created: true };
       }
+      // On PostgreSQL a concurrent activation of this very device may have taken the last seat
+      // while we waited for the row lock; it is visible now, and it is ours.
+      for (const l of candidates) {
+        const existing = await findActiveActivation(trx, l.id, input.fingerprint);
+        if (existing) return this.reissueIfStale(trx, ctx, l, existing, now, false);
+      }
       throw new AppError(
         ErrorCode.NO_SEATS_AVAILABLE,
         `every seat is taken (${current.map((l) => `${l.active_seats}/${l.seats}`).join(", ")}); return an activation on another device first`,
@@ -230,7 +236,11 @@ export class ActivationService {
     now: Date,
     always: boolean,
   ): Promise<ActivationResult> {
-    if (!always && activation.file_version === license.version)
+    if (
+      !always &&
+      activation.file_version === license.version &&
+      this.signedByKnownKey(activation.license_file)
+    )
       return {
         activation: presentActivation(activation),
         licenseFile: activation.license_file,
@@ -260,6 +270,18 @@ export class ActivationService {
       },
     ]);
     return { activation: presentActivation(next), licenseFile: file, created: false };
+  }
+
+  /** Whether a stored file's key still verifies (a retired key's files must be re-signed). */
+  private signedByKnownKey(file: string): boolean {
+    try {
+      const header = JSON.parse(
+        Buffer.from(file.slice(0, file.indexOf(".")), "base64url").toString("utf8"),
+      ) as { kid?: string };
+      return header.kid !== undefined && this.deps.keyring.verifier().keyIds.includes(header.kid);
+    } catch {
+      return false;
+    }
   }
 
   private sign(

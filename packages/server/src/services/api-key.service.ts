@@ -11,6 +11,7 @@ import {
   insertApiKey,
   listApiKeys,
   revokeApiKey,
+  touchApiKey,
 } from "../store/user.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import type { Actor, Ctx, Deps } from "./context.ts";
@@ -44,6 +45,8 @@ export function hashApiKey(secret: string): string {
 }
 
 export class ApiKeyService {
+  private readonly touched = new Map<string, number>();
+
   constructor(private readonly deps: Deps) {}
 
   /** The actor an API key stands for, or null when the key is unknown, revoked or its user disabled. */
@@ -51,6 +54,7 @@ export class ApiKeyService {
     if (!secret.startsWith("lic_")) return null;
     const owner = await findApiKeyOwner(this.deps.db, hashApiKey(secret));
     if (!owner || owner.revokedAt !== null || !owner.enabled) return null;
+    this.touch(owner.keyId);
     return {
       type: "api_key",
       id: owner.keyId,
@@ -60,6 +64,20 @@ export class ApiKeyService {
       isAdmin: Boolean(owner.isAdmin),
       isIsvAdmin: Boolean(owner.isAdmin) && owner.groupParentId === null,
     };
+  }
+
+  /**
+   * Records when a key was last used, at most once a minute per key and process, outside the
+   * request's path: a write per request would halve the API's throughput for a coarse figure.
+   */
+  private touch(keyId: string): void {
+    const now = this.deps.clock.now();
+    const last = this.touched.get(keyId) ?? 0;
+    if (now.getTime() - last < 60_000) return;
+    this.touched.set(keyId, now.getTime());
+    touchApiKey(this.deps.db, keyId, now.toISOString()).catch((err) =>
+      this.deps.log.warn({ err }, "recording an API key's last use failed"),
+    );
   }
 
   /** A new key for a user (the caller's own unless an ISV admin names another). The secret is shown once. */

@@ -77,7 +77,13 @@ export class AuditService {
 
   async list(ctx: Ctx, q: AuditQuery): Promise<{ data: AuditEvent[]; nextCursor: string | null }> {
     requireIsvAdmin(ctx, "read the audit log");
-    const rows = await listAuditEvents(this.deps.db, { ...q, afterSeq: q.cursor, limit: q.limit + 1 });
+    const rows = await listAuditEvents(this.deps.db, {
+      ...q,
+      from: q.from === undefined ? undefined : new Date(q.from).toISOString(),
+      to: q.to === undefined ? undefined : new Date(q.to).toISOString(),
+      afterSeq: q.cursor,
+      limit: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
     return {
       data: page.map(presentAuditEvent),

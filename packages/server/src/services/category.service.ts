@@ -27,7 +27,11 @@ import { requireIsvAdmin } from "./permissions.ts";
 export interface Category {
   id: string;
   name: string;
-  products: { code: number; parameters: CategoryProductConfig["parameters"] }[];
+  products: {
+    code: number;
+    parameters: CategoryProductConfig["parameters"];
+    subscription?: CategoryProductConfig["subscription"];
+  }[];
   createdAt: string;
   updatedAt: string;
 }
@@ -135,7 +139,7 @@ export class CategoryService {
           before: existing
             ? { product: code, parameters: JSON.parse(existing.config).parameters }
             : undefined,
-          after: { product: code, parameters: config.parameters },
+          after: { product: code, ...config },
         },
       ]);
       return this.present(trx, row);
@@ -200,10 +204,10 @@ export class CategoryService {
     return {
       id: row.id,
       name: row.name,
-      products: products.map((p) => ({
-        code: Number(p.code),
-        parameters: (JSON.parse(p.config) as CategoryProductConfig).parameters,
-      })),
+      products: products.map((p) => {
+        const config = JSON.parse(p.config) as CategoryProductConfig;
+        return { code: Number(p.code), ...config };
+      }),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

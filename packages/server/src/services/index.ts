@@ -1,17 +1,22 @@
+import { JobRunner } from "../jobs/runner.ts";
 import { ActivationService } from "./activation.service.ts";
 import { ApiKeyService } from "./api-key.service.ts";
 import { AuditService } from "./audit.service.ts";
 import { CategoryService } from "./category.service.ts";
 import type { Deps } from "./context.ts";
+import { DataFieldService } from "./data-field.service.ts";
 import { GrantService } from "./grant.service.ts";
 import { GroupService } from "./group.service.ts";
 import { IdempotencyService } from "./idempotency.service.ts";
 import { KeyService } from "./key.service.ts";
 import { LicenseService } from "./license.service.ts";
+import { createMailer, NoticeService } from "./notice.service.ts";
 import { OrderService } from "./order.service.ts";
 import { ProductService } from "./product.service.ts";
+import { ReportService } from "./report.service.ts";
 import { SessionService } from "./session.service.ts";
 import { SetupService } from "./setup.service.ts";
+import { SubscriptionService } from "./subscription.service.ts";
 import { TicketService } from "./ticket.service.ts";
 import { UserService } from "./user.service.ts";
 import { ValidationService } from "./validation.service.ts";
@@ -34,6 +39,12 @@ export interface Services {
   users: UserService;
   sessions: SessionService;
   categories: CategoryService;
+  dataFields: DataFieldService;
+  /** Subscriptions (DESIGN §2.6), their notices, billing reports and the jobs that renew them. */
+  subscriptions: SubscriptionService;
+  notices: NoticeService;
+  reports: ReportService;
+  jobs: JobRunner;
 }
 
 export function createServices(deps: Deps, masterKey: Buffer): Services {
@@ -41,6 +52,8 @@ export function createServices(deps: Deps, masterKey: Buffer): Services {
   const apiKeys = new ApiKeyService(deps);
   const grants = new GrantService(deps);
   const sessions = new SessionService(deps);
+  const notices = new NoticeService(deps, createMailer(deps.config, deps.log));
+  const subscriptions = new SubscriptionService(deps, notices);
   return {
     products: new ProductService(deps),
     orders: new OrderService(deps),
@@ -58,5 +71,10 @@ export function createServices(deps: Deps, masterKey: Buffer): Services {
     users: new UserService(deps, grants, sessions),
     sessions,
     categories: new CategoryService(deps),
+    dataFields: new DataFieldService(deps),
+    subscriptions,
+    notices,
+    reports: new ReportService(deps),
+    jobs: new JobRunner(deps, subscriptions, notices),
   };
 }

@@ -32,6 +32,7 @@ import { type Ctx, type Deps, ROOT_GROUP_ID } from "./context.ts";
 import { type DataField, toDefinition } from "./data-field.service.ts";
 import { type Order, presentLicense, presentOrder } from "./license.view.ts";
 import { groupInScope, requireRight, visibilityScope } from "./permissions.ts";
+import { type NewSubscription, openSubscriptions } from "./subscription.service.ts";
 
 export interface OrderItemInput {
   /** Product code. */
@@ -119,6 +120,8 @@ export class OrderService {
       const orderId = newId(now.getTime());
       const groupId = ctx.actor.groupId ?? ROOT_GROUP_ID;
       const licenses: LicenseRow[] = [];
+      // Licenses of products the category sells as subscriptions (DESIGN §2.6).
+      const subscribed: NewSubscription[] = [];
       let total = 0;
       input.items.forEach((item, i) => {
         const product = products.get(item.product);
@@ -157,7 +160,7 @@ export class OrderService {
         );
         const values = JSON.stringify(bound.values);
         for (let q = 0; q < quantity; q++) {
-          licenses.push({
+          const license: LicenseRow = {
             id: newId(now.getTime()),
             order_id: orderId,
             product_id: product.id,
@@ -177,7 +180,9 @@ export class OrderService {
             first_activated_at: null,
             created_at: iso,
             updated_at: iso,
-          });
+          };
+          licenses.push(license);
+          if (config?.subscription) subscribed.push({ license, config: config.subscription });
         }
       });
       if (total > MAX_LICENSES_PER_ORDER)
@@ -207,6 +212,7 @@ export class OrderService {
       };
       await insertOrder(trx, order);
       await insertLicenses(trx, licenses);
+      await openSubscriptions(trx, ctx, now, order, subscribed);
       await insertOrderFieldValues(
         trx,
         fields
@@ -319,8 +325,8 @@ export class OrderService {
       productCode: q.product,
       categoryId: q.category,
       customer: q.customer,
-      createdFrom: q.createdFrom,
-      createdTo: q.createdTo,
+      createdFrom: utc(q.createdFrom),
+      createdTo: utc(q.createdTo),
       status: q.status,
       externalOrderNumber: q.externalOrderNumber,
       ticket,
@@ -353,4 +359,9 @@ export class OrderService {
       return { fieldId: field.id, value: JSON.stringify(value) };
     });
   }
+}
+
+/** Timestamps are stored as UTC ISO text; a bound given with another offset is converted first. */
+export function utc(instant: string | undefined): string | undefined {
+  return instant === undefined ? undefined : new Date(instant).toISOString();
 }

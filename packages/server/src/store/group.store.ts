@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import type { Db } from "./db.ts";
+import { type Db, isPostgres } from "./db.ts";
 import type { GroupTable } from "./schema.ts";
 import type { Scope } from "./scope.ts";
 
@@ -17,11 +17,30 @@ export function findRootGroup(db: Db): Promise<GroupRow | undefined> {
   return db.selectFrom("groups").selectAll().where("parent_id", "is", null).executeTakeFirst();
 }
 
-/** Groups within a scope, ordered by path (parents before children). */
-export function listGroups(db: Db, scope: Scope): Promise<GroupRow[]> {
+/**
+ * Serializes changes to the tree's shape (creating, moving, deleting groups; placing users) for
+ * the rest of the transaction: the root group's row is locked on PostgreSQL (SQLite serializes
+ * writers already). `no key update` leaves foreign-key checks of other writers unblocked.
+ */
+export async function lockGroupTree(db: Db): Promise<void> {
+  const q = db.selectFrom("groups").select("id").where("parent_id", "is", null);
+  await (isPostgres(db) ? q.forNoKeyUpdate() : q).execute();
+}
+
+/**
+ * Groups within a scope, ordered by path (parents before children); optionally one page of them
+ * after the path `afterPath`.
+ */
+export function listGroups(
+  db: Db,
+  scope: Scope,
+  page: { afterPath?: string; limit?: number } = {},
+): Promise<GroupRow[]> {
   let q = db.selectFrom("groups").selectAll();
   if (scope.kind === "group") q = q.where("id", "=", scope.groupId);
   if (scope.kind === "subtree") q = q.where("path", "like", `${scope.path}%`);
+  if (page.afterPath !== undefined) q = q.where("path", ">", page.afterPath);
+  if (page.limit !== undefined) q = q.limit(page.limit);
   return q.orderBy("path").execute();
 }
 

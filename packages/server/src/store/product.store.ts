@@ -1,4 +1,4 @@
-import type { Selectable, Updateable } from "kysely";
+import { type Selectable, sql, type Updateable } from "kysely";
 import type { Db } from "./db.ts";
 import type { ProductRevisionTable, ProductTable } from "./schema.ts";
 
@@ -48,7 +48,7 @@ export interface ProductFilter {
 export function listProducts(db: Db, f: ProductFilter): Promise<ProductRow[]> {
   let q = db.selectFrom("products").selectAll();
   if (f.status) q = q.where("status", "=", f.status);
-  if (f.search) q = q.where("name", "like", `%${f.search}%`);
+  if (f.search) q = q.where(sql<string>`lower(name)`, "like", `%${f.search.toLowerCase()}%`);
   if (f.afterCode !== undefined) q = q.where("code", ">", f.afterCode);
   return q.orderBy("code").limit(f.limit).execute();
 }

@@ -22,6 +22,11 @@ export interface Database {
   grants: GrantTable;
   data_fields: DataFieldTable;
   order_field_values: OrderFieldValueTable;
+  subscriptions: SubscriptionTable;
+  subscription_terms: SubscriptionTermTable;
+  outbox_events: OutboxEventTable;
+  notices: NoticeTable;
+  jobs: JobTable;
 }
 
 export interface SigningKeyTable {
@@ -230,4 +235,102 @@ export interface OrderFieldValueTable {
   /** JSON-encoded value. */
   value: string;
   unique_value: string | null;
+}
+
+/** A license sold as a subscription: its current term and state (DESIGN §2.6). */
+export interface SubscriptionTable {
+  id: string;
+  license_id: string;
+  order_id: string;
+  category_id: string;
+  /** The order's group: visibility and reports follow it. */
+  group_id: string;
+  product_code: number;
+  /** `license` (drives expires_at) or `maintenance` (drives maintenance_until). */
+  type: string;
+  /** `active`, `cancelled` (ends on end_date) or `ended`. */
+  status: string;
+  /** The current term, 1 for the first. */
+  term: number;
+  first_end: string;
+  /** Last day of the current term (UTC day). */
+  end_date: string;
+  /** Last day a cancellation of the current term is accepted: end_date minus the cancellation period. */
+  deadline: string;
+  cancellation_period: string;
+  renewal_term: string;
+  align_to: string | null;
+  cancelled_at: string | null;
+  cancelled_by: string | null;
+  ended_at: string | null;
+  /** `cancelled`, `license_revoked` or `license_deleted`. */
+  end_reason: string | null;
+  /** The last term whose upcoming-deadline notice was queued. */
+  reminded_term: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The history of a subscription's terms; (subscription_id, term) is written once. */
+export interface SubscriptionTermTable {
+  subscription_id: string;
+  term: number;
+  /** `initial` or `renewal`. */
+  kind: string;
+  start_date: string;
+  end_date: string;
+  deadline: string;
+  /** Creation day for the first term; the day after the passed deadline for renewals. */
+  effective_day: string;
+  /** The license's version once this term was written. */
+  license_version: number;
+  recorded_at: string;
+  /** The node that wrote the term (renewals), null for the first term. */
+  recorded_by: string | null;
+}
+
+/** Durable, ordered events for later delivery (webhooks); also the record reports read. */
+export interface OutboxEventTable {
+  seq: Generated<number>;
+  id: string;
+  /** e.g. `subscription.renewed`. */
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  group_id: string | null;
+  /** The UTC day the event counts on in reports. */
+  day: string;
+  at: string;
+  /** JSON. */
+  payload: string;
+  delivered_at: string | null;
+}
+
+/** One email, queued in the transaction of its event; the key makes it unique. */
+export interface NoticeTable {
+  key: string;
+  subscription_id: string;
+  /** `upcoming_deadline`, `renewed`, `cancelled` or `ended`. */
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  /** `pending`, `sending` (claimed until next_attempt_at), `sent`, `logged` or `failed`. */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** Bookkeeping of a scheduled job, shared by all nodes. */
+export interface JobTable {
+  name: string;
+  next_run_at: string | null;
+  last_started_at: string | null;
+  last_finished_at: string | null;
+  last_node: string | null;
+  /** JSON summary of the last run. */
+  last_result: string | null;
 }

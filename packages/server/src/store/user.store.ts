@@ -142,3 +142,7 @@ export function findUsersByIds(db: Db, ids: string[]) {
     .execute()
     .then((rows) => rows.map((r) => ({ ...r, isIsvGroup: Boolean(r.isIsvGroup) })));
 }
+
+export async function touchApiKey(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable("api_keys").set({ last_used_at: at }).where("id", "=", id).execute();
+}

@@ -1,7 +1,18 @@
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unseal } from "../../src/crypto/master-key.ts";
+import { openRuntime } from "../../src/runtime.ts";
 import { activate, createOrder, createProduct } from "../support/factories.ts";
-import { dialects, startTestServer, TEST_MASTER_KEY, type TestServer } from "../support/harness.ts";
+import {
+  createTestDatabase,
+  dialects,
+  startTestServer,
+  TEST_MASTER_KEY,
+  type TestServer,
+  testConfig,
+} from "../support/harness.ts";
 
 describe.each(await dialects())("signing keys on %s", (dialect) => {
   let s: TestServer;
@@ -58,5 +69,37 @@ describe.each(await dialects())("signing keys on %s", (dialect) => {
       newKid,
     ]);
     expect((await s.api.post("/api/v1/signing-keys/nope/retire")).status).toBe(404);
+
+    // The device that held the retired key's file activates again and gets a file that verifies.
+    const again = await activate(s.api, before.ticket, before.licenses[0].id, "fingerprint-old-key");
+    expect(again.status).toBe(200);
+    expect(JSON.parse(Buffer.from(again.body.licenseFile.split(".")[0], "base64url").toString()).kid).toBe(
+      newKid,
+    );
+    expect(
+      (await s.api.as(null).post("/api/v1/validate", { licenseFile: again.body.licenseFile })).body.code,
+    ).toBe("VALID");
+  });
+});
+
+describe("the master key", () => {
+  it("is never generated anew for a database that already holds signing keys", async () => {
+    const db = await createTestDatabase("sqlite");
+    try {
+      const config = testConfig(db, { LICENTRA_MASTER_KEY: "" });
+      const first = await openRuntime({ ...config, masterKey: null }, { log: pino({ level: "silent" }) });
+      await first.close();
+      expect(existsSync(path.join(db.dataDir, "master.key"))).toBe(true);
+      rmSync(path.join(db.dataDir, "master.key"));
+      await expect(
+        openRuntime({ ...config, masterKey: null }, { log: pino({ level: "silent" }) }),
+      ).rejects.toThrow(/holds signing keys but no master key is configured: set LICENTRA_MASTER_KEY/);
+      expect(existsSync(path.join(db.dataDir, "master.key"))).toBe(false);
+      await expect(
+        openRuntime({ ...config, masterKey: "ab".repeat(32) }, { log: pino({ level: "silent" }) }),
+      ).rejects.toThrow(/master key does not decrypt signing key/);
+    } finally {
+      await db.drop();
+    }
   });
 });

@@ -184,6 +184,9 @@ describe.each(await dialects())("orders on %s", (dialect) => {
     expect(await ids("customer=GRACE")).toEqual(expect.arrayContaining([a.id, c.id]));
     expect(await ids("customer=GRACE")).not.toContain(b.id);
     expect(await ids("createdFrom=2026-05-02T00:00:00Z&createdTo=2026-05-03T00:00:00Z")).toEqual([b.id]);
+    expect(await ids("createdFrom=2026-05-02T02:00:00%2B02:00&createdTo=2026-05-02T21:00:00-03:00")).toEqual([
+      b.id,
+    ]);
     expect(await ids("externalOrderNumber=F-1")).toEqual([a.id]);
     expect(await ids(`ticket=${b.ticket.toLowerCase().replace(/-/g, "")}`)).toEqual([b.id]);
     expect(await ids(`product=${other}&sort=createdAt`)).toEqual([a.id, b.id]);

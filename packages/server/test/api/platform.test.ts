@@ -98,6 +98,32 @@ describe("activation-specific parameters", () => {
   });
 });
 
+describe("API keys", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer("sqlite");
+  });
+  afterAll(() => s.close());
+
+  it("record when they were last used, and stop working once revoked", async () => {
+    const created = await s.api.post("/api/v1/api-keys", { name: "ERP" });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^lic_/);
+    const erp = s.api.as(created.body.secret);
+    expect((await erp.get("/api/v1/products")).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 50));
+    const listed = (await s.api.get("/api/v1/api-keys")).body.data.find(
+      (k: { id: string }) => k.id === created.body.apiKey.id,
+    );
+    expect(listed.lastUsedAt).toBe(s.clock.now().toISOString());
+    expect(JSON.stringify(listed)).not.toContain(created.body.secret);
+    expect(
+      (await s.api.post(`/api/v1/api-keys/${created.body.apiKey.id}/revoke`)).body.revokedAt,
+    ).not.toBeNull();
+    expect((await erp.get("/api/v1/products")).status).toBe(401);
+  });
+});
+
 describe("OpenAPI document", () => {
   let s: TestServer;
   beforeAll(async () => {

@@ -26,6 +26,8 @@ describe.each(await dialects())("products on %s", (dialect) => {
     expect(read.body).toEqual(p);
     const list = await s.api.get("/api/v1/products?limit=200");
     expect(list.body.data.map((x: { code: number }) => x.code)).toContain(5001);
+    const search = await s.api.get("/api/v1/products?search=READ");
+    expect(search.body.data.map((x: { code: number }) => x.code)).toEqual([5001]);
   });
 
   it("refuses a second product with the same code and changes nothing", async () => {

@@ -181,6 +181,7 @@ export const Order = Type.Object(
         externalOrderNumber: "SO-2026-0042",
         categoryId: null,
         customer: { name: "Ada Lovelace", email: "ada@example.com", company: "Analytical Engines Ltd" },
+        dataFields: {},
         status: "active",
         createdAt: "2026-11-29T12:00:00.000Z",
         licenses: [{ ...licenseExample, activeSeats: 0, activated: false }],

@@ -1,0 +1,262 @@
+import { type Insertable, type RawBuilder, type Selectable, sql, type Updateable } from "kysely";
+import { type Db, isPostgres } from "./db.ts";
+import type { LicenseTable, SubscriptionTable, SubscriptionTermTable } from "./schema.ts";
+import type { Scope } from "./scope.ts";
+
+export type SubscriptionRow = Selectable<SubscriptionTable>;
+export type SubscriptionTermRow = Selectable<SubscriptionTermTable>;
+
+/** Rows per insert statement: far below either dialect's limit of bound parameters. */
+const CHUNK = 500;
+
+/** A where-clause restricting a table's `group_id` to a scope (as `inScope` does for orders). */
+export function groupScope(scope: Scope, column: string): RawBuilder<boolean> {
+  if (scope.kind === "all") return sql<boolean>`1 = 1`;
+  if (scope.kind === "group") return sql<boolean>`${sql.ref(column)} = ${scope.groupId}`;
+  return sql<boolean>`${sql.ref(column)} in (select id from groups where path like ${`${scope.path}%`})`;
+}
+
+export async function insertSubscriptions(db: Db, rows: SubscriptionRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto("subscriptions")
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+}
+
+export async function insertSubscriptionTerms(db: Db, rows: Insertable<SubscriptionTermTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto("subscription_terms")
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+}
+
+export function findSubscriptionById(db: Db, id: string): Promise<SubscriptionRow | undefined> {
+  return db.selectFrom("subscriptions").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The subscription, locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
+export function lockSubscriptionById(db: Db, id: string): Promise<SubscriptionRow | undefined> {
+  const q = db.selectFrom("subscriptions").selectAll().where("id", "=", id);
+  return (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export function findTermsOfSubscription(db: Db, id: string): Promise<SubscriptionTermRow[]> {
+  return db
+    .selectFrom("subscription_terms")
+    .selectAll()
+    .where("subscription_id", "=", id)
+    .orderBy("term")
+    .execute();
+}
+
+/**
+ * Active subscriptions whose deadline is before `today`, oldest deadline first, locked for the
+ * transaction. On PostgreSQL rows another node holds are skipped, so nodes share the work and
+ * never wait for each other; SQLite serializes writers anyway.
+ */
+export function lockDueSubscriptions(
+  db: Db,
+  today: string,
+  limit: number,
+  exclude: string[] = [],
+): Promise<SubscriptionRow[]> {
+  let q = db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("status", "=", "active")
+    .where("deadline", "<", today);
+  if (exclude.length) q = q.where("id", "not in", exclude);
+  q = q.orderBy("deadline").orderBy("id").limit(limit);
+  return (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
+}
+
+/** Cancelled subscriptions whose end date is before `today`, locked like `lockDueSubscriptions`. */
+export function lockEndingSubscriptions(
+  db: Db,
+  today: string,
+  limit: number,
+  exclude: string[] = [],
+): Promise<SubscriptionRow[]> {
+  let q = db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("status", "=", "cancelled")
+    .where("end_date", "<", today);
+  if (exclude.length) q = q.where("id", "not in", exclude);
+  q = q.orderBy("end_date").orderBy("id").limit(limit);
+  return (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
+}
+
+/**
+ * Active subscriptions whose deadline lies in `today .. until` and whose current term has not
+ * been reminded yet, locked like `lockDueSubscriptions`.
+ */
+export function lockSubscriptionsToRemind(
+  db: Db,
+  today: string,
+  until: string,
+  limit: number,
+): Promise<SubscriptionRow[]> {
+  const q = db
+    .selectFrom("subscriptions")
+    .selectAll()
+    .where("status", "=", "active")
+    .where("deadline", ">=", today)
+    .where("deadline", "<=", until)
+    .whereRef("reminded_term", "<", "term")
+    .orderBy("deadline")
+    .orderBy("id")
+    .limit(limit);
+  return (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
+}
+
+export async function markReminded(db: Db, ids: string[]): Promise<void> {
+  if (ids.length)
+    await db
+      .updateTable("subscriptions")
+      .set((eb) => ({ reminded_term: eb.ref("term") }))
+      .where("id", "in", ids)
+      .execute();
+}
+
+export async function updateSubscription(
+  db: Db,
+  id: string,
+  changes: Updateable<SubscriptionTable>,
+): Promise<void> {
+  await db.updateTable("subscriptions").set(changes).where("id", "=", id).execute();
+}
+
+/** The licenses of subscriptions, locked on PostgreSQL: a renewal rewrites their values. */
+export function lockLicensesOfSubscriptions(
+  db: Db,
+  licenseIds: string[],
+): Promise<Selectable<LicenseTable>[]> {
+  if (!licenseIds.length) return Promise.resolve([]);
+  const q = db.selectFrom("licenses").selectAll().where("id", "in", licenseIds).orderBy("id");
+  return (isPostgres(db) ? q.forUpdate() : q).execute();
+}
+
+/** Writes a renewed license's driven date, values and version. */
+export async function updateRenewedLicense(
+  db: Db,
+  id: string,
+  changes: Pick<
+    Updateable<LicenseTable>,
+    "values" | "version" | "expires_at" | "maintenance_until" | "updated_at"
+  >,
+): Promise<void> {
+  await db.updateTable("licenses").set(changes).where("id", "=", id).execute();
+}
+
+/** Who hears about a subscription: the order's customer and the user who created the order. */
+export interface NoticeContactRow {
+  order_id: string;
+  external_order_number: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_company: string | null;
+  partner_email: string | null;
+  partner_name: string | null;
+}
+
+export function findNoticeContacts(db: Db, orderIds: string[]): Promise<NoticeContactRow[]> {
+  if (!orderIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom("orders")
+    .leftJoin("users", "users.id", "orders.created_by")
+    .select([
+      "orders.id as order_id",
+      "orders.external_order_number",
+      "orders.customer_name",
+      "orders.customer_email",
+      "orders.customer_company",
+      "users.email as partner_email",
+      "users.name as partner_name",
+    ])
+    .where("orders.id", "in", [...new Set(orderIds)])
+    .execute();
+}
+
+export interface SubscriptionFilter {
+  scope: Scope;
+  status?: string;
+  licenseId?: string;
+  orderId?: string;
+  productCode?: number;
+  groupId?: string;
+  deadlineFrom?: string;
+  deadlineTo?: string;
+  afterId?: string;
+  limit: number;
+}
+
+export function listSubscriptions(db: Db, f: SubscriptionFilter): Promise<SubscriptionRow[]> {
+  let q = db.selectFrom("subscriptions").selectAll().where(groupScope(f.scope, "subscriptions.group_id"));
+  if (f.status) q = q.where("status", "=", f.status);
+  if (f.licenseId) q = q.where("license_id", "=", f.licenseId);
+  if (f.orderId) q = q.where("order_id", "=", f.orderId);
+  if (f.productCode !== undefined) q = q.where("product_code", "=", f.productCode);
+  if (f.groupId) q = q.where("group_id", "=", f.groupId);
+  if (f.deadlineFrom) q = q.where("deadline", ">=", f.deadlineFrom);
+  if (f.deadlineTo) q = q.where("deadline", "<=", f.deadlineTo);
+  if (f.afterId) q = q.where("id", ">", f.afterId);
+  return q.orderBy("id").limit(f.limit).execute();
+}
+
+/** One running subscription (active or cancelled, not yet ended) with what a billing report shows. */
+export interface RunningSubscriptionRow {
+  id: string;
+  license_id: string;
+  order_id: string;
+  group_id: string;
+  group_name: string | null;
+  product_code: number;
+  product_name: string | null;
+  type: string;
+  status: string;
+  term: number;
+  end_date: string;
+  deadline: string;
+  external_order_number: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_company: string | null;
+}
+
+export function listRunningSubscriptions(
+  db: Db,
+  scope: Scope,
+  f: { productCode?: number; groupId?: string },
+): Promise<RunningSubscriptionRow[]> {
+  let q = db
+    .selectFrom("subscriptions")
+    .leftJoin("groups", "groups.id", "subscriptions.group_id")
+    .leftJoin("licenses", "licenses.id", "subscriptions.license_id")
+    .leftJoin("orders", "orders.id", "subscriptions.order_id")
+    .select([
+      "subscriptions.id",
+      "subscriptions.license_id",
+      "subscriptions.order_id",
+      "subscriptions.group_id",
+      "groups.name as group_name",
+      "subscriptions.product_code",
+      "licenses.product_name",
+      "subscriptions.type",
+      "subscriptions.status",
+      "subscriptions.term",
+      "subscriptions.end_date",
+      "subscriptions.deadline",
+      "orders.external_order_number",
+      "orders.customer_name",
+      "orders.customer_email",
+      "orders.customer_company",
+    ])
+    .where("subscriptions.status", "in", ["active", "cancelled"])
+    .where(groupScope(scope, "subscriptions.group_id"));
+  if (f.productCode !== undefined) q = q.where("subscriptions.product_code", "=", f.productCode);
+  if (f.groupId) q = q.where("subscriptions.group_id", "=", f.groupId);
+  return q.orderBy("groups.path").orderBy("subscriptions.id").execute();
+}
