@@ -3,6 +3,7 @@ import type { Config } from "./config/config.ts";
 import { Keyring } from "./crypto/keyring.ts";
 import { loadOrCreateMasterKey } from "./crypto/master-key.ts";
 import { type App, buildApp } from "./http/app.ts";
+import { type Scheduler, startScheduler } from "./jobs/scheduler.ts";
 import { type Clock, type Deps, systemClock } from "./services/context.ts";
 import { createServices, type Services } from "./services/index.ts";
 import type { SetupResult } from "./services/setup.service.ts";
@@ -19,6 +20,8 @@ export interface Runtime {
   setup: SetupResult;
   /** Builds the HTTP app (not listening). */
   app(): Promise<App>;
+  /** Starts the renewal job on its schedule (`RENEWAL_SCHEDULE`); `serve` does, tests may. */
+  startJobs(): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   }, options.keyReloadMs ?? 30_000);
   timer.unref();
   let app: App | null = null;
+  let scheduler: Scheduler | null = null;
   return {
     config,
     handle,
@@ -74,12 +78,20 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     log,
     setup,
     async app() {
-      app ??= await buildApp({ services, config, log });
+      app ??= await buildApp({ services, config, log, db: handle.db });
       return app;
+    },
+    startJobs() {
+      if (!scheduler && config.renewalSchedule)
+        scheduler = startScheduler(deps, services.jobs, config.renewalSchedule);
     },
     async close() {
       clearInterval(timer);
       if (app) await app.close();
+      // A renewal run and notice deliveries finish before the database closes.
+      await scheduler?.stop();
+      await services.notices.idle();
+      services.notices.close();
       await handle.close();
     },
   };

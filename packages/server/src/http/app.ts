@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
-import rateLimit from "@fastify/rate-limit";
+import rateLimit, { type FastifyRateLimitStoreCtor } from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -17,6 +17,7 @@ import { AppError, ErrorCode } from "../domain/errors.ts";
 import type { Ctx } from "../services/context.ts";
 import type { Services } from "../services/index.ts";
 import { SESSION_COOKIE, type SessionInfo, sameSecret } from "../services/session.service.ts";
+import type { Db } from "../store/db.ts";
 import { activationRoutes } from "./api/activations.routes.ts";
 import { apiKeyRoutes } from "./api/api-keys.routes.ts";
 import { auditRoutes } from "./api/audit-events.routes.ts";
@@ -33,11 +34,14 @@ import { Activation, License, Order } from "./api/orders.schema.ts";
 import { productRoutes } from "./api/products.routes.ts";
 import { Product } from "./api/products.schema.ts";
 import { sessionRoutes } from "./api/session.routes.ts";
+import { subscriptionRoutes } from "./api/subscriptions.routes.ts";
 import { userRoutes } from "./api/users.routes.ts";
 import { User } from "./api/users.schema.ts";
 import { errorBody, handleError } from "./errors.ts";
 import { finishIdempotency, idempotencyHook } from "./idempotency.ts";
+import { hybridRateLimitStore } from "./rate-limit-store.ts";
 import { validatorCompiler } from "./validators.ts";
+import { webPlugin } from "./web/web.plugin.ts";
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -82,10 +86,12 @@ export interface AppOptions {
   services: Services;
   config: Config;
   log: Logger;
+  /** Where shared rate-limit windows are counted. */
+  db: Db;
 }
 
 /** The HTTP server: REST API, JWKS, OpenAPI document and its browsable docs. */
-export async function buildApp({ services, config, log }: AppOptions): Promise<App> {
+export async function buildApp({ services, config, log, db }: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: 1024 * 1024,
@@ -94,6 +100,11 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
     trustProxy: false,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
+  // The OpenAPI document describes the API; pages, assets and health checks stay out of it.
+  app.addHook("onRoute", (route) => {
+    if (!route.url.startsWith("/api/") && !route.url.startsWith("/.well-known/"))
+      route.schema = { ...route.schema, hide: true };
+  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     reply
@@ -104,6 +115,7 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
   await app.register(cookie);
   await app.register(rateLimit, {
+    store: hybridRateLimitStore(db) as unknown as FastifyRateLimitStoreCtor,
     global: false,
     errorResponseBuilder: (_req, ctx) => {
       const err = new AppError(
@@ -215,7 +227,6 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
-  app.get("/", { schema: { hide: true } }, async (_req, reply) => reply.redirect("/docs"));
 
   await app.register(async (api) => {
     await productRoutes(api as App, services);
@@ -230,6 +241,8 @@ export async function buildApp({ services, config, log }: AppOptions): Promise<A
     await sessionRoutes(api as App, services, config);
     await categoryRoutes(api as App, services);
     await dataFieldRoutes(api as App, services);
+    await subscriptionRoutes(api as App, services);
   });
+  await app.register(webPlugin, { services, config });
   return app;
 }

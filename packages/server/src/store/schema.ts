@@ -17,6 +17,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   audit_events: AuditEventTable;
   sessions: SessionTable;
+  rate_limits: RateLimitTable;
   categories: CategoryTable;
   category_products: CategoryProductTable;
   grants: GrantTable;
@@ -174,6 +175,14 @@ export interface AuditEventTable {
   group_id: string | null;
   before: string | null;
   after: string | null;
+}
+
+export interface RateLimitTable {
+  /** Route and client, e.g. `/api/v1/tickets/:ticket|127.0.0.1`. */
+  key: string;
+  /** Start of the current window, milliseconds since the epoch. */
+  window_start: number;
+  count: number;
 }
 
 export interface SessionTable {

@@ -1,6 +1,8 @@
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openRuntime } from "../../src/runtime.ts";
 import { activate, createOrder, createProduct } from "../support/factories.ts";
-import { startTestServer, type TestServer } from "../support/harness.ts";
+import { ApiClient, startTestServer, type TestServer } from "../support/harness.ts";
 
 describe("rate limits", () => {
   let s: TestServer;
@@ -17,6 +19,32 @@ describe("rate limits", () => {
     const limited = await s.api.as(null).get("/api/v1/tickets/ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ");
     expect(limited.body.error.code).toBe("RATE_LIMITED");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("counts ticket look-ups across server processes sharing the database", async () => {
+    const first = await startTestServer("sqlite", { RATE_LIMIT_TICKETS: "3" });
+    const other = await openRuntime(first.rt.config, { log: pino({ level: "silent" }) });
+    try {
+      const app = await other.app();
+      await app.listen({ host: "127.0.0.1", port: 0 });
+      const address = app.server.address();
+      const b = new ApiClient(
+        `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+        null,
+      );
+      const a = first.api.as(null);
+      const ticket = "/api/v1/tickets/YYYYY-YYYYY-YYYYY-YYYYY-YYYYY";
+      const statuses = [
+        (await a.get(ticket)).status,
+        (await b.get(ticket)).status,
+        (await a.get(ticket)).status,
+        (await b.get(ticket)).status,
+      ];
+      expect(statuses).toEqual([404, 404, 404, 429]);
+    } finally {
+      await other.close();
+      await first.close();
+    }
   });
 
   it("limits activation and validation calls", async () => {

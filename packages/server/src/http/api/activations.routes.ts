@@ -150,7 +150,7 @@ export async function activationRoutes(app: App, services: Services, config: Con
   app.get(
     "/api/v1/tickets/:ticket",
     {
-      config: { rateLimit: { max: config.rateLimitTickets, timeWindow: 60_000 } },
+      config: { rateLimit: { max: config.rateLimitTickets, timeWindow: 60_000, shared: true } as object },
       schema: {
         tags: ["tickets"],
         summary: "Look up a ticket",
