@@ -17,12 +17,14 @@ export interface GrantEdge {
  * system, an ISV admin, or an admin who itself holds the right through grants that hold. This
  * is SQL's REVOKE … CASCADE: once a grant is revoked, everything that existed only because of
  * it falls, while a grantee who also received the right through another chain keeps it.
- * Cycles (A grants B, B grants A) hold only if one of them is reached from the vendor.
+ * Cycles (A grants B, B grants A) hold only if one of them is reached from the vendor. A grant
+ * of an admin also needs its grantee to be in the admin's subtree (a user moved away loses it).
  */
 export function derivableGrants(
   edges: GrantEdge[],
   isIsvAdmin: (userId: string) => boolean,
   isAdmin: (userId: string) => boolean,
+  reaches: (grantorId: string, userId: string) => boolean = () => true,
 ): Set<string> {
   const holders = new Set<string>();
   const valid = new Set<string>();
@@ -34,7 +36,7 @@ export function derivableGrants(
       const grantorHolds =
         e.grantorId === SYSTEM_GRANTOR ||
         isIsvAdmin(e.grantorId) ||
-        (isAdmin(e.grantorId) && holders.has(e.grantorId));
+        (isAdmin(e.grantorId) && holders.has(e.grantorId) && reaches(e.grantorId, e.userId));
       if (!grantorHolds) continue;
       valid.add(e.id);
       if (!holders.has(e.userId)) {

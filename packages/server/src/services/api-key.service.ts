@@ -89,15 +89,23 @@ export class ApiKeyService {
     let userId = ctx.actor.userId;
     if (input.userEmail !== undefined) {
       const user = await findUserByEmail(db, input.userEmail);
-      const managed =
-        user !== undefined &&
-        (user.id === ctx.actor.userId ||
-          (ctx.actor.isAdmin && (await groupInScope(db, managedScope(ctx), user.group_id))));
-      // A user outside the caller's subtree is reported like an unknown one: nothing is revealed.
-      if (!user || !managed)
+      if (
+        !user ||
+        (user.id !== ctx.actor.userId && !(await groupInScope(db, managedScope(ctx), user.group_id)))
+      )
         throw new AppError(ErrorCode.NOT_FOUND, `user: no user you manage has the email ${input.userEmail}`, {
           field: "user",
         });
+      // A key acts with its user's rights, which an admin may not hold itself: only ISV admins
+      // (who hold every right) create keys for others. Admins may still list and revoke them.
+      if (user.id !== ctx.actor.userId && !ctx.actor.isIsvAdmin)
+        throw new AppError(
+          ErrorCode.FORBIDDEN,
+          "only ISV admins create API keys for other users; the user creates its own after signing in",
+          {
+            field: "user",
+          },
+        );
       userId = user.id;
     }
     if (!userId)

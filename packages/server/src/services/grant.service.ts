@@ -135,6 +135,8 @@ export class GrantService {
           edges.map((e) => ({ id: e.id, userId: e.user_id, grantorId: e.grantor_id })),
           (id) => active(id) && byId.get(id)!.is_admin === 1 && byId.get(id)!.isIsvGroup,
           (id) => active(id) && byId.get(id)!.is_admin === 1,
+          (grantor, user) =>
+            (byId.get(user)?.groupPath ?? "").startsWith(byId.get(grantor)?.groupPath ?? "\u0000"),
         );
         fallen.push(...edges.filter((e) => !valid.has(e.id)));
       }

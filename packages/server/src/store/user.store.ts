@@ -136,7 +136,14 @@ export function findUsersByIds(db: Db, ids: string[]) {
   return db
     .selectFrom("users")
     .innerJoin("groups", "groups.id", "users.group_id")
-    .select(["users.id", "users.email", "users.group_id", "users.is_admin", "users.enabled"])
+    .select([
+      "users.id",
+      "users.email",
+      "users.group_id",
+      "users.is_admin",
+      "users.enabled",
+      "groups.path as groupPath",
+    ])
     .select((e) => e.eb("groups.parent_id", "is", null).as("isIsvGroup"))
     .where("users.id", "in", ids)
     .execute()

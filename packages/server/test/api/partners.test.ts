@@ -224,6 +224,21 @@ describe.each(await dialects())("partners on %s", (dialect) => {
     expect((await subUser.api.get(`/api/v1/orders/${aliceOrder.id}`)).status).toBe(404);
   });
 
+  it("drops an admin's grants to a user whose group moves out of the admin's subtree", async () => {
+    const sub = await createGroup(alice.api, "Moving reseller", resellerA.id);
+    const mover = await createUser(alice.api, sub.id);
+    await grant(alice.api, mover.user.id, partners.id, ["create"]);
+    expect(
+      (await mover.api.post("/api/v1/orders", { category: partners.id, items: [{ product: demo }] })).status,
+    ).toBe(201);
+    const moved = await s.api.post(`/api/v1/groups/${sub.id}/move`, { parentId: resellerB.id });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect((await s.api.get(`/api/v1/users/${mover.user.id}/grants`)).body.data).toEqual([]);
+    expect(
+      (await mover.api.post("/api/v1/orders", { category: partners.id, items: [{ product: demo }] })).status,
+    ).toBe(403);
+  });
+
   it("lists to a partner only the categories it holds rights on", async () => {
     const names = (await alice.api.get("/api/v1/categories")).body.data.map((c: { name: string }) => c.name);
     expect(names).toEqual(["Partners"]);

@@ -85,9 +85,10 @@ export async function createUser(
     password: "a long enough password",
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const key = await admin.post("/api/v1/api-keys", { name: "test", user: email });
-  expect(key.status, JSON.stringify(key.body)).toBe(201);
-  return { user: res.body as { id: string; email: string }, api: admin.as(key.body.secret as string) };
+  return {
+    user: res.body as { id: string; email: string },
+    api: await ownKey(admin.as(null), email, "a long enough password"),
+  };
 }
 
 /** Grants rights on a category, as the given admin. */
@@ -112,4 +113,23 @@ export async function createCategory(
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
   return res.body as { id: string; name: string };
+}
+
+/** Signs in as a user (session cookie and CSRF token) and creates the user's own API key. */
+export async function ownKey(anonymous: ApiClient, email: string, password: string): Promise<ApiClient> {
+  const login = await fetch(`${anonymous.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const key = await anonymous.post(
+    "/api/v1/api-keys",
+    { name: "test" },
+    { cookie, "x-csrf-token": csrfToken },
+  );
+  expect(key.status, JSON.stringify(key.body)).toBe(201);
+  return anonymous.as(key.body.secret as string);
 }
