@@ -2,7 +2,7 @@ import pino, { type Logger } from "pino";
 import type { Config } from "./config/config.ts";
 import { Keyring } from "./crypto/keyring.ts";
 import { loadOrCreateMasterKey } from "./crypto/master-key.ts";
-import { type App, buildApp } from "./http/app.ts";
+import type { App } from "./http/app.ts";
 import { type Scheduler, startScheduler } from "./jobs/scheduler.ts";
 import { type Clock, type Deps, systemClock } from "./services/context.ts";
 import { createServices, type Services } from "./services/index.ts";
@@ -78,6 +78,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     log,
     setup,
     async app() {
+      // Loaded on demand: CLI commands that never serve HTTP start without it.
+      const { buildApp } = await import("./http/app.ts");
       app ??= await buildApp({ services, config, log, db: handle.db });
       return app;
     },

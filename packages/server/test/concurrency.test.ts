@@ -12,6 +12,8 @@ import {
 import { licentraEnv, type ServerProcess, startServerProcess } from "./support/processes.ts";
 
 const DIALECTS = await dialects();
+/** Starting server processes takes seconds of CPU each; on a busy machine, many more. */
+const START_TIMEOUT = 300_000;
 
 /** Sends `n` requests at once, the i-th through `clients[i % clients.length]`. */
 function burst<T>(clients: ApiClient[], n: number, send: (api: ApiClient, i: number) => Promise<T>) {
@@ -46,7 +48,7 @@ describe.each(DIALECTS)("concurrency on %s", (dialect: Dialect) => {
     admins = servers.map((s) => new ApiClient(s.url, adminKey));
     devices = servers.map((s) => new ApiClient(s.url, null));
     product = await createProduct(admins[0]!);
-  });
+  }, START_TIMEOUT);
 
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -150,44 +152,51 @@ describe.each(DIALECTS)("concurrency on %s", (dialect: Dialect) => {
 });
 
 describe.runIf(DIALECTS.includes("postgres"))("start-up on PostgreSQL", () => {
-  it("brings up two server processes started at once on one empty database, with one ISV admin and one signing key", async () => {
-    const db = await createTestDatabase("postgres");
-    const servers: ServerProcess[] = [];
-    try {
-      const env = licentraEnv(db);
-      const started = await Promise.allSettled([startServerProcess(env), startServerProcess(env)]);
-      for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
-      expect(
-        started
-          .filter((s) => s.status === "rejected")
-          .map((s) => String((s as PromiseRejectedResult).reason)),
-      ).toEqual([]);
-
-      // Exactly one of them initialized the database and printed the first API key.
-      const keys = servers.map((s) => s.printedApiKey()).filter((k) => k !== null);
-      expect(keys).toHaveLength(1);
-      const client = new pg.Client({ connectionString: db.databaseUrl! });
-      await client.connect();
+  it(
+    "brings up two server processes started at once on one empty database, with one ISV admin and one signing key",
+    async () => {
+      const db = await createTestDatabase("postgres");
+      const servers: ServerProcess[] = [];
       try {
-        const count = async (q: string) => Number((await client.query(q)).rows[0].n);
-        expect(await count("select count(*) as n from groups where parent_id is null")).toBe(1);
-        expect(await count("select count(*) as n from users where is_admin = 1")).toBe(1);
-        expect(await count("select count(*) as n from api_keys")).toBe(1);
-        expect(await count("select count(*) as n from signing_keys")).toBe(1);
+        const env = licentraEnv(db);
+        const started = await Promise.allSettled([
+          startServerProcess(env, { simultaneous: true }),
+          startServerProcess(env, { simultaneous: true }),
+        ]);
+        for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+        expect(
+          started
+            .filter((s) => s.status === "rejected")
+            .map((s) => String((s as PromiseRejectedResult).reason)),
+        ).toEqual([]);
+
+        // Exactly one of them initialized the database and printed the first API key.
+        const keys = servers.map((s) => s.printedApiKey()).filter((k) => k !== null);
+        expect(keys).toHaveLength(1);
+        const client = new pg.Client({ connectionString: db.databaseUrl! });
+        await client.connect();
+        try {
+          const count = async (q: string) => Number((await client.query(q)).rows[0].n);
+          expect(await count("select count(*) as n from groups where parent_id is null")).toBe(1);
+          expect(await count("select count(*) as n from users where is_admin = 1")).toBe(1);
+          expect(await count("select count(*) as n from api_keys")).toBe(1);
+          expect(await count("select count(*) as n from signing_keys")).toBe(1);
+        } finally {
+          await client.end();
+        }
+        // Both serve, with the same signing key, and accept the one API key.
+        const jwks = await Promise.all(
+          servers.map((s) => new ApiClient(s.url, null).get("/.well-known/jwks.json")),
+        );
+        expect(jwks[0]!.body.keys).toHaveLength(1);
+        expect(jwks[1]!.body).toEqual(jwks[0]!.body);
+        for (const s of servers)
+          expect((await new ApiClient(s.url, keys[0]!).get("/api/v1/orders")).status).toBe(200);
       } finally {
-        await client.end();
+        await Promise.all(servers.map((s) => s.stop()));
+        await db.drop();
       }
-      // Both serve, with the same signing key, and accept the one API key.
-      const jwks = await Promise.all(
-        servers.map((s) => new ApiClient(s.url, null).get("/.well-known/jwks.json")),
-      );
-      expect(jwks[0]!.body.keys).toHaveLength(1);
-      expect(jwks[1]!.body).toEqual(jwks[0]!.body);
-      for (const s of servers)
-        expect((await new ApiClient(s.url, keys[0]!).get("/api/v1/orders")).status).toBe(200);
-    } finally {
-      await Promise.all(servers.map((s) => s.stop()));
-      await db.drop();
-    }
-  });
+    },
+    START_TIMEOUT,
+  );
 });

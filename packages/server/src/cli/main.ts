@@ -41,6 +41,7 @@ program
     if (setup) console.log(`\n${setup}\n`);
     const app = await rt.app();
     await app.listen({ port: c.port, host: c.host });
+    rt.startJobs();
     const stop = async () => {
       await rt.close();
       process.exit(0);
@@ -98,6 +99,9 @@ keys
 keys
   .command("retire <kid>")
   .description("retire a key that no longer signs: files it signed stop verifying")
+  // A key id is base64url and may start with "-": take it as the id, not as an option.
+  .allowUnknownOption()
+  .helpOption("--help", "display help for command")
   .action((kid: string) =>
     withRuntime(async (rt) => {
       const k = await rt.services.keys.retire(SYSTEM_CTX, kid);
@@ -119,6 +123,25 @@ program
         userEmail: opts.user,
       });
       console.log(`API key ${apiKey.id} for ${opts.user}:\n${secret}\n(shown once; stored hashed)`);
+    }),
+  );
+
+program
+  .command("jobs")
+  .description("background jobs")
+  .command("run <name>")
+  .description(
+    "run a job now and print what it did (renewals: renew, end and remind subscriptions, send notices)",
+  )
+  .action((name: string) =>
+    withRuntime(async (rt) => {
+      const r = await rt.services.jobs.run(SYSTEM_CTX, name);
+      const { renewals: w, notices: n } = r;
+      console.log(
+        `${r.job}: ${w.renewed} subscription(s) renewed (${w.terms} term(s)), ${w.ended} ended, ${w.reminded} reminded` +
+          `${w.failed ? `, ${w.failed} failed (see the log)` : ""}; notices: ${n.sent} sent, ${n.logged} logged, ${n.failed} failed`,
+      );
+      if (w.failed) process.exitCode = 1;
     }),
   );
 

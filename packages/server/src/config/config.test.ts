@@ -44,7 +44,20 @@ describe("loadConfig", () => {
         rateLimitTickets: 30,
         rateLimitActivations: 600,
         defaultFileValidity: "P30D",
+        smtpUrl: null,
+        smtpFrom: "Licentra <licentra@127.0.0.1>",
+        subscriptionNoticeLead: "P30D",
+        renewalSchedule: "* * * * *",
       });
+    });
+
+    it("sends notices from the host of PUBLIC_URL unless SMTP_FROM says otherwise", () => {
+      expect(loadConfig({ PUBLIC_URL: "https://licenses.example.com" }, CWD).smtpFrom).toBe(
+        "Licentra <licentra@licenses.example.com>",
+      );
+      expect(loadConfig({ SMTP_FROM: "Sales <sales@example.com>" }, CWD).smtpFrom).toBe(
+        "Sales <sales@example.com>",
+      );
     });
 
     it("treats empty variables as unset", () => {
@@ -78,6 +91,23 @@ describe("loadConfig", () => {
       const base64 = Buffer.alloc(32, 7).toString("base64");
       expect(loadConfig({ LICENTRA_MASTER_KEY: HEX_KEY }, CWD).masterKey).toBe(HEX_KEY);
       expect(loadConfig({ LICENTRA_MASTER_KEY: base64 }, CWD).masterKey).toBe(base64);
+    });
+
+    it("takes an SMTP server, the notice lead time and a renewal schedule, or `off` to disable renewals", () => {
+      const c = loadConfig(
+        {
+          SMTP_URL: "smtps://user:secret@mail.example.com:465",
+          SUBSCRIPTION_NOTICE_LEAD: "P2W",
+          RENEWAL_SCHEDULE: "*/5 * * * *",
+        },
+        CWD,
+      );
+      expect(c).toMatchObject({
+        smtpUrl: "smtps://user:secret@mail.example.com:465",
+        subscriptionNoticeLead: "P2W",
+        renewalSchedule: "*/5 * * * *",
+      });
+      expect(loadConfig({ RENEWAL_SCHEDULE: "off" }, CWD).renewalSchedule).toBeNull();
     });
 
     it("takes the first ISV admin, rate limits and the default file validity", () => {
@@ -173,6 +203,9 @@ describe("loadConfig", () => {
         LICENSE_FILE_VALIDITY: "30 days",
         RATE_LIMIT_TICKETS: "0",
         RATE_LIMIT_ACTIVATIONS: "1.5",
+        SMTP_URL: "mail.example.com",
+        SUBSCRIPTION_NOTICE_LEAD: "a month",
+        RENEWAL_SCHEDULE: "hourly",
       };
       let error: unknown;
       try {
@@ -182,7 +215,7 @@ describe("loadConfig", () => {
       }
       expect(error).toBeInstanceOf(ConfigError);
       const { problems, message } = error as ConfigError;
-      expect(problems).toEqual([
+      const expected = [
         "PORT=abc is not valid; set it to a whole number from 0 to 65535",
         "DATABASE_URL must start with postgres:// (e.g. postgres://user@127.0.0.1:5432/licentra), or be unset to use SQLite in DATA_DIR",
         "LICENTRA_MASTER_KEY must be 32 random bytes as 64 hex characters (generate one with: openssl rand -hex 32)",
@@ -193,7 +226,11 @@ describe("loadConfig", () => {
         "LICENSE_FILE_VALIDITY=30 days must be an ISO-8601 duration such as P30D or P1Y",
         "RATE_LIMIT_TICKETS=0 is not valid; set it to a whole number from 1 to 1000000000",
         "RATE_LIMIT_ACTIVATIONS=1.5 is not valid; set it to a whole number from 1 to 1000000000",
-      ]);
+        "SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587, or be unset to log notices",
+        "SUBSCRIPTION_NOTICE_LEAD=a month must be an ISO-8601 duration such as P30D or P2W",
+        'RENEWAL_SCHEDULE=hourly is not a cron expression; use five fields such as "*/5 * * * *" (every five minutes), six with seconds, or "off"',
+      ];
+      expect([...problems].sort()).toEqual([...expected].sort());
       expect(message).toBe(
         `Licentra cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
       );

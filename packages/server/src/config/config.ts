@@ -85,7 +85,10 @@ export function loadConfig(
       problems.push(`LICENTRA_CONFIG points to ${p}, which does not exist; create it or unset the variable`);
     else {
       try {
-        file = JSON.parse(readFileSync(p, "utf8"));
+        const parsed: unknown = JSON.parse(readFileSync(p, "utf8"));
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+          problems.push(`LICENTRA_CONFIG file ${p} must be an object such as {"PORT": 8080}`);
+        else file = parsed as Record<string, unknown>;
       } catch (e) {
         problems.push(
           `LICENTRA_CONFIG file ${p} is not valid JSON (${(e as Error).message}); it must be an object such as {"PORT": 8080}`,
@@ -100,7 +103,7 @@ export function loadConfig(
   const int = (name: string, dflt: number, min: number, max: number): number => {
     const raw = get(name);
     if (raw === undefined) return dflt;
-    const n = Number(raw);
+    const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${name}=${raw} is not valid; set it to a whole number from ${min} to ${max}`);
       return dflt;

@@ -41,10 +41,11 @@ export function openDatabase(config: Pick<Config, "dataDir" | "databaseUrl">, po
   }
   mkdirSync(config.dataDir, { recursive: true });
   const sqlite = new SqliteDatabase(sqlitePath(config));
+  // The busy timeout first: two processes opening one new file both switch it to WAL.
+  sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", sqlite, close: () => db.destroy() };
 }
@@ -56,9 +57,15 @@ export function isPostgres<T>(db: Kysely<T>): boolean {
 /** Brings the schema to the newest migration; safe to run on every start and from many processes. */
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    const result = await migrator.migrateToLatest();
+    if (!result.error) return result;
+    // Kysely's migration lock is a no-op on SQLite: a second process starting on the same new
+    // file can collide with the first. Its next attempt finds the schema migrated.
+    const message = (result.error as Error).message ?? "";
+    if (attempt >= 5 || !/already exists|SQLITE_BUSY|database is locked/.test(message)) throw result.error;
+    await new Promise((r) => setTimeout(r, 100 * attempt));
+  }
 }
 
 /** A unique-constraint violation on either dialect. */

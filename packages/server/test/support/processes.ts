@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 import { TEST_MASTER_KEY, type TestDatabase } from "./harness.ts";
 
 /** The repository root: the working directory of every `licentra` child process. */
@@ -12,7 +14,8 @@ export const LICENTRA_BIN = path.join(REPO_ROOT, "packages/server/bin/licentra.m
 /**
  * Environment for a `licentra` child process on a test database: a clean environment (nothing
  * from the test runner leaks in, such as INIT_CWD or a DATABASE_URL), plus `extra`. A value of
- * `undefined` in `extra` removes a variable, e.g. `{ LICENTRA_MASTER_KEY: undefined }`.
+ * `undefined` in `extra` removes a variable, e.g. `{ LICENTRA_MASTER_KEY: undefined }`. The
+ * renewal job is off unless `extra` turns it on, so no minute tick writes behind a test's back.
  */
 export function licentraEnv(
   db: Pick<TestDatabase, "dataDir" | "databaseUrl">,
@@ -28,6 +31,7 @@ export function licentraEnv(
     LOG_LEVEL: "warn",
     RATE_LIMIT_ACTIVATIONS: "1000000",
     RATE_LIMIT_TICKETS: "1000000",
+    RENEWAL_SCHEDULE: "off",
     ...extra,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -55,13 +59,58 @@ export async function freePorts(n: number): Promise<number[]> {
   }
 }
 
+/**
+ * Starting a `licentra` process costs about two seconds of CPU (tsx compiles the sources), so
+ * tests that run side by side take turns: at most one starting process per core.
+ */
+class Gate {
+  private free = Math.max(1, availableParallelism());
+  private readonly waiting: (() => void)[] = [];
+
+  async enter(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+const starting = new Gate();
+
 const children = new Set<ChildProcess>();
-// A test run that dies must not leave servers behind.
+let fileDone = false;
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+function terminate(child: ChildProcess, graceMs = 10_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+// Whatever a test leaves running (it timed out while a server was starting, or failed before
+// its own clean-up) stops when its file is done: vitest may end the worker by a signal, which
+// skips "exit" handlers, and an orphaned server would run on.
+afterAll(async () => {
+  fileDone = true;
+  await Promise.all([...children].map((c) => terminate(c, 2000)));
+});
 process.once("exit", () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
 });
 
 function spawnLicentra(args: string[], env: Record<string, string>): ChildProcess {
+  if (fileDone) throw new Error(`licentra ${args.join(" ")}: the test file has finished`);
   const child = spawn(process.execPath, [LICENTRA_BIN, ...args], {
     cwd: REPO_ROOT,
     env,
@@ -80,7 +129,20 @@ export interface CliResult {
 }
 
 /** Runs `licentra <args>` to completion. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<CliResult> {
+  const leave = await starting.enter();
+  try {
+    return await run(args, env, timeoutMs);
+  } finally {
+    leave();
+  }
+}
+
+function run(args: string[], env: Record<string, string>, timeoutMs: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnLicentra(args, env);
     let stdout = "";
@@ -123,13 +185,30 @@ export function apiKeyIn(text: string): string | null {
 
 /**
  * Spawns `licentra serve` with `env` on a free port and waits until `/healthz` answers. Rejects
- * with the process's output when it exits first or is not up within `timeoutMs`.
+ * with the process's output when it exits first or is not up within `timeoutMs`. Starts take
+ * turns with other processes of this test file unless `simultaneous` is set.
  */
 export async function startServerProcess(
   env: Record<string, string>,
-  { port, timeoutMs = 30_000 }: { port?: number; timeoutMs?: number } = {},
+  {
+    port,
+    timeoutMs = 120_000,
+    simultaneous = false,
+  }: { port?: number; timeoutMs?: number; simultaneous?: boolean } = {},
 ): Promise<ServerProcess> {
-  const p = port ?? (await freePorts(1))[0]!;
+  const leave = simultaneous ? () => {} : await starting.enter();
+  try {
+    return await startServer(env, port ?? (await freePorts(1))[0]!, timeoutMs);
+  } finally {
+    leave();
+  }
+}
+
+async function startServer(
+  env: Record<string, string>,
+  p: number,
+  timeoutMs: number,
+): Promise<ServerProcess> {
   const child = spawnLicentra(["serve"], { ...env, PORT: String(p), HOST: "127.0.0.1" });
   let out = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => {
@@ -149,13 +228,7 @@ export async function startServerProcess(
     pid: child.pid!,
     output: () => out,
     printedApiKey: () => apiKeyIn(out),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    stop: () => terminate(child),
   };
   const deadline = Date.now() + timeoutMs;
   let done = false;
