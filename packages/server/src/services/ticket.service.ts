@@ -1,3 +1,4 @@
+import { dayOf } from "../domain/dates.ts";
 import { AppError, ErrorCode } from "../domain/errors.ts";
 import { formatTicket, normalizeTicket } from "../domain/ticket.ts";
 import { findActivationsByLicenses } from "../store/activation.store.ts";
@@ -12,11 +13,17 @@ import {
   presentLicense,
 } from "./license.view.ts";
 
+/**
+ * What the ticket holder can do with a license today: `active` (activate, refresh), `revoked`
+ * (nothing; terminal), `expired` (its expiry day has passed: no new activations).
+ */
+export type LicenseState = "active" | "revoked" | "expired";
+
 /** What a ticket holder sees: the order's licenses and their activations. */
 export interface TicketView {
   ticket: string;
   order: { id: string; createdAt: string; customer: Customer | null };
-  licenses: (License & { activations: Activation[] })[];
+  licenses: (License & { state: LicenseState; activations: Activation[] })[];
 }
 
 export class TicketService {
@@ -32,6 +39,7 @@ export class TicketService {
       this.deps.db,
       licenses.map((l) => l.id),
     );
+    const today = dayOf(this.deps.clock.now());
     const hasCustomer =
       order.customer_name !== null || order.customer_email !== null || order.customer_company !== null;
     return {
@@ -45,6 +53,12 @@ export class TicketService {
       },
       licenses: licenses.map((l) => ({
         ...presentLicense(l),
+        state:
+          l.status === "revoked"
+            ? "revoked"
+            : l.expires_at !== null && l.expires_at < today
+              ? "expired"
+              : "active",
         activations: activations.filter((a) => a.license_id === l.id).map(presentActivation),
       })),
     };

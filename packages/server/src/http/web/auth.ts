@@ -1,0 +1,87 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../../config/config.ts";
+import { SESSION_LIFETIME_MS } from "../../domain/login.ts";
+import type { Services } from "../../services/index.ts";
+import { SESSION_COOKIE } from "../../services/session.service.ts";
+import type { Viewer } from "./page.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The signed-in user of a web page behind sign-in (set by `requireSignIn`); null elsewhere. */
+    viewer: Viewer | null;
+  }
+}
+
+/** The session cookie's attributes; the same as `POST /api/v1/session` sets. */
+export function sessionCookieOptions(config: Config) {
+  return {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: config.publicUrl.startsWith("https:"),
+  };
+}
+
+export function setSessionCookie(reply: FastifyReply, config: Config, token: string): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    ...sessionCookieOptions(config),
+    maxAge: SESSION_LIFETIME_MS / 1000,
+  });
+}
+
+/**
+ * onRequest hook of the web pages: a valid session cookie makes the request the user's
+ * (`request.ctx`, `request.cookieSession`), as the REST API's hook does for `auth: "session"`.
+ * An invalid or missing cookie leaves the request anonymous; pages decide what that means.
+ */
+export function loadSession(services: Services) {
+  return async (request: FastifyRequest): Promise<void> => {
+    request.viewer = null;
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const signedIn = await services.sessions.authenticate(token);
+    if (!signedIn) return;
+    request.ctx = { actor: signedIn.actor, channel: signedIn.channel };
+    request.cookieSession = signedIn.session;
+  };
+}
+
+/**
+ * A path of this site to return to after sign-in, or "/" for anything else (absolute URLs,
+ * protocol-relative `//host`, backslash tricks), so `next` cannot send anybody elsewhere.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.includes("\\"))
+    return "/";
+  return next.length > 2000 ? "/" : next;
+}
+
+/** Where a request without a valid session is sent: the sign-in page, saying why, then back. */
+export function signInUrl(request: FastifyRequest, expired: boolean): string {
+  const query = new URLSearchParams();
+  if (expired) query.set("expired", "1");
+  const next = request.method === "GET" ? safeNext(request.url) : "/";
+  if (next !== "/") query.set("next", next);
+  const q = query.toString();
+  return q ? `/login?${q}` : "/login";
+}
+
+/**
+ * preValidation hook of pages behind sign-in: without a valid session the browser is sent to
+ * /login (with `expired=1` when it still held a cookie: the session ended or expired); with
+ * one, `request.viewer` is loaded for the layout and the page. It runs before the CSRF check,
+ * so a form posted after the session expired leads to the sign-in page, not to a CSRF error.
+ */
+export function requireSignIn(services: Services, config: Config) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (!request.cookieSession) {
+      const expired = request.cookies[SESSION_COOKIE] !== undefined;
+      if (expired) reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(config));
+      return reply.redirect(signInUrl(request, expired), 303);
+    }
+    const user = await services.users.me(request.ctx);
+    const rights = await services.grants.effective(request.ctx, user.id);
+    request.viewer = { user, rights };
+    return undefined;
+  };
+}
