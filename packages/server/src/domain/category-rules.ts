@@ -80,7 +80,7 @@ export function checkCategoryConfig(
   if (config.subscription) {
     const driven = drivenParameter(config.subscription.type);
     const d = byKey.get(driven);
-    if (!d || d.binding !== "order")
+    if (d?.binding !== "order")
       issues.push({
         field: "subscription.type",
         message: `a ${config.subscription.type} subscription drives ${driven}, which must be an order-specific parameter of the product`,
@@ -298,7 +298,7 @@ export function checkCategoryChanges(
   const driven = config?.subscription ? drivenParameter(config.subscription.type) : null;
   for (const [key, value] of Object.entries(changes)) {
     const d = byKey.get(key);
-    if (!d || d.binding !== "order") continue;
+    if (d?.binding !== "order") continue;
     const rule = config?.parameters[key];
     const at = `${path}.${key}`;
     if (key === driven)

@@ -15,11 +15,14 @@ export interface Scheduler {
  * lies in the past or was never recorded: a node that was down catches up without waiting.
  */
 export function startScheduler(deps: Deps, runner: JobRunner, schedule: string): Scheduler {
-  let current: Promise<unknown> = Promise.resolve();
+  let current: Promise<void> = Promise.resolve();
   let stopped = false;
-  const run = () => {
+  const run = (): Promise<void> => {
     if (stopped) return current;
-    current = runner.renewals(cron.nextRun()).catch((err) => deps.log.error({ err }, "renewal job failed"));
+    current = runner.renewals(cron.nextRun()).then(
+      () => {},
+      (err) => deps.log.error({ err }, "renewal job failed"),
+    );
     return current;
   };
   const cron = new Cron(schedule, { protect: true, paused: true }, () => run());

@@ -13,12 +13,7 @@ import {
   listDataFields,
 } from "../store/data-field.store.ts";
 import { type Db, isUniqueViolation } from "../store/db.ts";
-import {
-  findLicensesByOrder,
-  findLicensesByOrders,
-  insertLicenses,
-  type LicenseRow,
-} from "../store/license.store.ts";
+import { findLicensesByOrders, insertLicenses, type LicenseRow } from "../store/license.store.ts";
 import {
   findOrderByExternalNumber,
   findOrderById,

@@ -35,9 +35,12 @@ import {
   lockSubscriptionsToRemind,
   markReminded,
   type NoticeContactRow,
+  type RenewedLicense,
+  type RenewedSubscription,
   type SubscriptionRow,
   type SubscriptionTermRow,
-  updateRenewedLicense,
+  updateRenewedLicenses,
+  updateRenewedSubscriptions,
   updateSubscription,
 } from "../store/subscription.store.ts";
 import { type Change, recordAudit } from "./audit.service.ts";
@@ -448,7 +451,10 @@ export class SubscriptionService {
         await batch.write(trx, JOB_CTX, now);
         row = (await findSubscriptionById(trx, id))!;
         if (row.status !== "active")
-          throw new AppError(ErrorCode.SUBSCRIPTION_ENDED, `subscription ${id} has ended (${row.end_reason})`);
+          throw new AppError(
+            ErrorCode.SUBSCRIPTION_ENDED,
+            `subscription ${id} has ended (${row.end_reason})`,
+          );
       }
       const next: SubscriptionRow = {
         ...row,
@@ -679,24 +685,29 @@ export class SubscriptionService {
     const owed = rows.filter((s) => due.has(s.id));
     if (!owed.length) return { subscriptions: 0, terms: 0, untouched };
     const licenses = new Map(
-      (await lockLicensesOfSubscriptions(
-        trx,
-        owed.map((s) => s.license_id),
-      )).map((l) => [l.id, l]),
+      (
+        await lockLicensesOfSubscriptions(
+          trx,
+          owed.map((s) => s.license_id),
+        )
+      ).map((l) => [l.id, l]),
     );
     const contacts = new Map(
-      (await findNoticeContacts(
-        trx,
-        owed.map((s) => s.order_id),
-      )).map((c) => [c.order_id, c]),
+      (
+        await findNoticeContacts(
+          trx,
+          owed.map((s) => s.order_id),
+        )
+      ).map((c) => [c.order_id, c]),
     );
     const terms: Insertable<SubscriptionTermTable>[] = [];
-    let renewed = 0;
+    const renewedLicenses: RenewedLicense[] = [];
+    const renewedSubscriptions: RenewedSubscription[] = [];
     for (const s of owed) {
       const renewals = due.get(s.id)!;
       const license = licenses.get(s.license_id);
       const contact = contacts.get(s.order_id);
-      if (!license || license.status !== "active") {
+      if (license?.status !== "active") {
         const reason = license ? "license_revoked" : "license_deleted";
         await this.end(trx, s, now, reason, renewals[0]!.effectiveDay, license, contact, batch);
         continue;
@@ -727,18 +738,19 @@ export class SubscriptionService {
             licenseVersion: version,
           }),
         );
+        // One audit event per renewal records the license's change too (its version and date).
         batch.audits.push({
           action: "subscription.renewed",
           entityType: "subscription",
           entityId: s.id,
           groupId: s.group_id,
-          before: { term: r.term - 1 },
+          before: { term: r.term - 1, license: { id: license.id, version: version - 1 } },
           after: {
             term: r.term,
             startDate: r.startDate,
             endDate: r.endDate,
             cancellationDeadline: r.deadline,
-            licenseVersion: version,
+            license: { id: license.id, version, [driven]: r.endDate },
           },
         });
         batch.notices.push(
@@ -760,31 +772,27 @@ export class SubscriptionService {
       }
       const last = renewals[renewals.length - 1]!;
       values[driven] = last.endDate;
-      await updateRenewedLicense(trx, license.id, {
+      renewedLicenses.push({
+        id: license.id,
         values: JSON.stringify(values),
         version,
-        ...(driven === "expiresAt" ? { expires_at: last.endDate } : { maintenance_until: last.endDate }),
-        updated_at: iso,
+        driven,
+        endDate: last.endDate,
+        updatedAt: iso,
       });
-      await updateSubscription(trx, s.id, {
+      renewedSubscriptions.push({
+        id: s.id,
         term: last.term,
-        end_date: last.endDate,
+        endDate: last.endDate,
         deadline: last.deadline,
-        updated_at: iso,
+        updatedAt: iso,
       });
-      batch.audits.push({
-        action: "license.renewed",
-        entityType: "license",
-        entityId: license.id,
-        groupId: license.group_id,
-        before: { version: license.version, [driven]: s.end_date },
-        after: { version, [driven]: last.endDate },
-      });
-      renewed++;
     }
     // The primary key (subscription_id, term) refuses a term written twice: the last guard.
     await insertSubscriptionTerms(trx, terms);
-    return { subscriptions: renewed, terms: terms.length, untouched };
+    await updateRenewedLicenses(trx, renewedLicenses);
+    await updateRenewedSubscriptions(trx, renewedSubscriptions);
+    return { subscriptions: renewedSubscriptions.length, terms: terms.length, untouched };
   }
 
   /** Ends locked cancelled subscriptions whose end date has passed (re-checked here). */
@@ -799,19 +807,32 @@ export class SubscriptionService {
     const untouched = rows.filter((s) => !hasEnded(stateOf(s), today)).map((s) => s.id);
     if (!ending.length) return { subscriptions: 0, terms: 0, untouched };
     const licenses = new Map(
-      (await lockLicensesOfSubscriptions(
-        trx,
-        ending.map((s) => s.license_id),
-      )).map((l) => [l.id, l]),
+      (
+        await lockLicensesOfSubscriptions(
+          trx,
+          ending.map((s) => s.license_id),
+        )
+      ).map((l) => [l.id, l]),
     );
     const contacts = new Map(
-      (await findNoticeContacts(
-        trx,
-        ending.map((s) => s.order_id),
-      )).map((c) => [c.order_id, c]),
+      (
+        await findNoticeContacts(
+          trx,
+          ending.map((s) => s.order_id),
+        )
+      ).map((c) => [c.order_id, c]),
     );
     for (const s of ending)
-      await this.end(trx, s, now, "cancelled", s.end_date, licenses.get(s.license_id), contacts.get(s.order_id), batch);
+      await this.end(
+        trx,
+        s,
+        now,
+        "cancelled",
+        s.end_date,
+        licenses.get(s.license_id),
+        contacts.get(s.order_id),
+        batch,
+      );
     return { subscriptions: ending.length, terms: 0, untouched };
   }
 
@@ -826,7 +847,13 @@ export class SubscriptionService {
     batch: Batch,
   ): Promise<void> {
     const iso = now.toISOString();
-    const next: SubscriptionRow = { ...s, status: "ended", ended_at: iso, end_reason: reason, updated_at: iso };
+    const next: SubscriptionRow = {
+      ...s,
+      status: "ended",
+      ended_at: iso,
+      end_reason: reason,
+      updated_at: iso,
+    };
     await updateSubscription(trx, s.id, {
       status: "ended",
       ended_at: iso,
@@ -867,16 +894,20 @@ export class SubscriptionService {
   private async remindLocked(trx: Db, rows: SubscriptionRow[], now: Date): Promise<void> {
     if (!rows.length) return;
     const licenses = new Map(
-      (await lockLicensesOfSubscriptions(
-        trx,
-        rows.map((s) => s.license_id),
-      )).map((l) => [l.id, l]),
+      (
+        await lockLicensesOfSubscriptions(
+          trx,
+          rows.map((s) => s.license_id),
+        )
+      ).map((l) => [l.id, l]),
     );
     const contacts = new Map(
-      (await findNoticeContacts(
-        trx,
-        rows.map((s) => s.order_id),
-      )).map((c) => [c.order_id, c]),
+      (
+        await findNoticeContacts(
+          trx,
+          rows.map((s) => s.order_id),
+        )
+      ).map((c) => [c.order_id, c]),
     );
     const queued = rows.flatMap((s) =>
       noticeRows(

@@ -70,7 +70,7 @@ export class ValidationService {
     if (!check.ok) return check.outcome;
     const c = check.claims;
     const activation = await findActivationById(this.deps.db, c.jti);
-    if (!activation || activation.status !== "active" || activation.license_id !== c.sub)
+    if (activation?.status !== "active" || activation.license_id !== c.sub)
       return outcome(
         "NOT_ACTIVATED",
         "the activation this file was issued for no longer exists or was returned",

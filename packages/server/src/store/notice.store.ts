@@ -39,7 +39,12 @@ export function claimNotices(db: Db, now: string, claimUntil: string, limit: num
     .execute();
 }
 
-export async function markNoticeDone(db: Db, key: string, status: "sent" | "logged", at: string): Promise<void> {
+export async function markNoticeDone(
+  db: Db,
+  key: string,
+  status: "sent" | "logged",
+  at: string,
+): Promise<void> {
   await db.updateTable("notices").set({ status, sent_at: at }).where("key", "=", key).execute();
 }
 
@@ -59,15 +64,5 @@ export async function markNoticeFailed(
       attempts: eb("attempts", "+", sql<number>`1`),
     }))
     .where("key", "=", key)
-    .execute();
-}
-
-export function findNoticesOf(db: Db, subscriptionId: string): Promise<NoticeRow[]> {
-  return db
-    .selectFrom("notices")
-    .selectAll()
-    .where("subscription_id", "=", subscriptionId)
-    .orderBy("created_at")
-    .orderBy("key")
     .execute();
 }

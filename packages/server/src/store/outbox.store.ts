@@ -18,7 +18,11 @@ export async function insertOutboxEvents(db: Db, rows: Insertable<OutboxEventTab
 }
 
 /** Events of one subject, in order. */
-export function findOutboxEventsOf(db: Db, subjectType: string, subjectId: string): Promise<OutboxEventRow[]> {
+export function findOutboxEventsOf(
+  db: Db,
+  subjectType: string,
+  subjectId: string,
+): Promise<OutboxEventRow[]> {
   return db
     .selectFrom("outbox_events")
     .selectAll()

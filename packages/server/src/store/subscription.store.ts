@@ -24,7 +24,10 @@ export async function insertSubscriptions(db: Db, rows: SubscriptionRow[]): Prom
       .execute();
 }
 
-export async function insertSubscriptionTerms(db: Db, rows: Insertable<SubscriptionTermTable>[]): Promise<void> {
+export async function insertSubscriptionTerms(
+  db: Db,
+  rows: Insertable<SubscriptionTermTable>[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK)
     await db
       .insertInto("subscription_terms")
@@ -139,16 +142,64 @@ export function lockLicensesOfSubscriptions(
   return (isPostgres(db) ? q.forUpdate() : q).execute();
 }
 
-/** Writes a renewed license's driven date, values and version. */
-export async function updateRenewedLicense(
-  db: Db,
-  id: string,
-  changes: Pick<
-    Updateable<LicenseTable>,
-    "values" | "version" | "expires_at" | "maintenance_until" | "updated_at"
-  >,
-): Promise<void> {
-  await db.updateTable("licenses").set(changes).where("id", "=", id).execute();
+/** A renewed license: its new values, version and the new end date of its driven parameter. */
+export interface RenewedLicense {
+  id: string;
+  values: string;
+  version: number;
+  driven: "expiresAt" | "maintenanceUntil";
+  endDate: string;
+  updatedAt: string;
+}
+
+/** Writes renewed licenses, many per statement (one `update … from (values …)` per chunk). */
+export async function updateRenewedLicenses(db: Db, rows: RenewedLicense[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const values = sql.join(
+      rows
+        .slice(i, i + CHUNK)
+        .map(
+          (r) => sql`(${r.id}, ${r.values}, ${String(r.version)}, ${r.driven}, ${r.endDate}, ${r.updatedAt})`,
+        ),
+    );
+    await sql`
+      with v (id, vals, version, driven, end_date, updated_at) as (values ${values})
+      update licenses set
+        ${sql.ref("values")} = v.vals,
+        version = cast(v.version as integer),
+        expires_at = case when v.driven = 'expiresAt' then v.end_date else licenses.expires_at end,
+        maintenance_until = case when v.driven = 'maintenanceUntil' then v.end_date else licenses.maintenance_until end,
+        updated_at = v.updated_at
+      from v where licenses.id = v.id`.execute(db);
+  }
+}
+
+/** A renewed subscription's new current term. */
+export interface RenewedSubscription {
+  id: string;
+  term: number;
+  endDate: string;
+  deadline: string;
+  updatedAt: string;
+}
+
+/** Moves renewed subscriptions to their new term, many per statement. */
+export async function updateRenewedSubscriptions(db: Db, rows: RenewedSubscription[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const values = sql.join(
+      rows
+        .slice(i, i + CHUNK)
+        .map((r) => sql`(${r.id}, ${String(r.term)}, ${r.endDate}, ${r.deadline}, ${r.updatedAt})`),
+    );
+    await sql`
+      with v (id, term, end_date, deadline, updated_at) as (values ${values})
+      update subscriptions set
+        term = cast(v.term as integer),
+        end_date = v.end_date,
+        deadline = v.deadline,
+        updated_at = v.updated_at
+      from v where subscriptions.id = v.id`.execute(db);
+  }
 }
 
 /** Who hears about a subscription: the order's customer and the user who created the order. */

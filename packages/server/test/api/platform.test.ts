@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRuntime } from "../../src/runtime.ts";
-import { activate, createOrder, createProduct } from "../support/factories.ts";
+import { createOrder, createProduct } from "../support/factories.ts";
 import { ApiClient, startTestServer, type TestServer } from "../support/harness.ts";
 
 describe("rate limits", () => {

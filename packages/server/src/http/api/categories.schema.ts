@@ -45,7 +45,54 @@ const FlexibleRule = Type.Object(
 );
 
 export const CategoryRule = Type.Union([FixedRule, FlexibleRule]);
-const CategoryRuleView = Type.Union([
+
+const Duration = (description: string) =>
+  Type.String({ pattern: "^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?$", description });
+
+/** How a category sells a product as a subscription (DESIGN §2.6). */
+export const SubscriptionConfig = Type.Object(
+  {
+    type: Type.Union([Type.Literal("license"), Type.Literal("maintenance")], {
+      description:
+        "license: the subscription drives expiresAt (the license stops after the end date); maintenance: it drives maintenanceUntil",
+    }),
+    cancellationPeriod: Duration(
+      "How long before the end date a cancellation must arrive, e.g. P3M; the deadline is the end date minus this",
+    ),
+    firstEnd: Type.Union(
+      [
+        Type.Object(
+          {
+            mode: Type.Literal("fixed"),
+            value: Duration("The first end date, relative to the order's creation, e.g. P1Y"),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          {
+            mode: Type.Literal("flexible"),
+            min: Duration("Earliest first end date, relative to the order's creation"),
+            max: Duration("Latest first end date, relative to the order's creation"),
+            default: Type.Optional(Duration("Used when the order gives none; default min")),
+          },
+          { additionalProperties: false },
+        ),
+      ],
+      {
+        description:
+          "The first end date; an order may give it as the driven parameter's value (a duration or an aligned date)",
+      },
+    ),
+    alignTo: Type.Optional(
+      Type.Union([Type.Literal("month"), Type.Literal("quarter"), Type.Literal("year")], {
+        description: "End dates move forward to the last day of their month, quarter or year",
+      }),
+    ),
+    renewalTerm: Type.Optional(Duration("How far each renewal extends the subscription; default P1Y")),
+  },
+  { additionalProperties: false },
+);
+const _CategoryRuleView = Type.Union([
   Type.Object({ mode: Type.Literal("fixed"), value: ParameterValue() }),
   Type.Object({ mode: Type.Literal("flexible") }, { additionalProperties: true }),
 ]);
@@ -56,6 +103,7 @@ export const CategoryProductBody = Type.Object(
       description:
         "Per order-specific parameter: fixed or flexible. Parameters left out take the product's default and cannot be set.",
     }),
+    subscription: Type.Optional(SubscriptionConfig),
   },
   {
     additionalProperties: false,
@@ -71,6 +119,16 @@ export const CategoryProductBody = Type.Object(
           expiresAt: { mode: "flexible", input: "select", options: ["P5D", "P30D", "P60D", "P90D"] },
         },
       },
+      {
+        parameters: { seats: { mode: "flexible", min: 1, max: 50 } },
+        subscription: {
+          type: "license",
+          cancellationPeriod: "P3M",
+          firstEnd: { mode: "flexible", min: "P1Y", max: "P3Y" },
+          alignTo: "quarter",
+          renewalTerm: "P1Y",
+        },
+      },
     ],
   },
 );
@@ -80,7 +138,11 @@ export const Category = Type.Object(
     id: Id,
     name: Type.String(),
     products: Type.Array(
-      Type.Object({ code: Type.Integer(), parameters: Type.Record(Type.String(), CategoryRule) }),
+      Type.Object({
+        code: Type.Integer(),
+        parameters: Type.Record(Type.String(), CategoryRule),
+        subscription: Type.Optional(SubscriptionConfig),
+      }),
     ),
     createdAt: DateTime,
     updatedAt: DateTime,
