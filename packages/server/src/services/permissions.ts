@@ -42,7 +42,7 @@ export async function groupInScope(db: Db, scope: Scope, groupId: string): Promi
   if (scope.kind === "all") return true;
   if (scope.kind === "group") return scope.groupId === groupId;
   const g = await findGroupById(db, groupId);
-  return g?.path.startsWith(scope.path);
+  return g?.path.startsWith(scope.path) ?? false;
 }
 
 /** Whether the caller holds a right on a category: ISV admins hold all; others through grants. */
