@@ -28,6 +28,8 @@ export interface LoadResult {
   serverRss: { maxMb: number; avgMb: number };
   /** Average cores used during the measurement: server, this bench process (autocannon), everything else. */
   cpu: CpuUse;
+  /** Server CPU time per answered request, µs: less sensitive to other load on the machine than throughput. */
+  serverCpuUsPerRequest: number;
 }
 
 export interface LoadOptions {
@@ -42,7 +44,10 @@ export interface LoadOptions {
 
 function cannon(url: string, request: LoadRequest, connections: number, duration: number) {
   const { body } = request;
-  const headers = { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...request.headers };
+  const headers = {
+    ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    ...request.headers,
+  };
   const setupRequest =
     typeof body === "function"
       ? (req: autocannon.Request) => ({ ...req, body: JSON.stringify((body as () => unknown)()) })
@@ -74,6 +79,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult & { profile: s
   const serverRss = stopRss();
   const profile = await o.server.stopProfile(o.profileName ?? "load");
   const ok = r["2xx"];
+  const cpu = cpuBetween(before, after);
   const statusCodes = Object.fromEntries(
     Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count ?? 0]),
   );
@@ -94,7 +100,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult & { profile: s
       mean: Math.round(r.latency.mean * 100) / 100,
     },
     serverRss,
-    cpu: cpuBetween(before, after),
+    cpu,
+    serverCpuUsPerRequest:
+      r["2xx"] + r.non2xx ? Math.round((cpu.server * r.duration * 1e6) / (r["2xx"] + r.non2xx)) : 0,
     profile,
   };
 }

@@ -99,3 +99,17 @@ export function freePort(): Promise<number> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the rest of the machine uses at most `maxOtherCores` (measured over one second),
+ * or `maxWaitS` seconds have passed. Returns the cores others used in the last second.
+ */
+export async function waitForQuiet(maxOtherCores: number, maxWaitS: number): Promise<number> {
+  const deadline = Date.now() + maxWaitS * 1000;
+  for (;;) {
+    const a = cpuSnapshot(null);
+    await sleep(1000);
+    const other = cpuBetween(a, cpuSnapshot(null)).other;
+    if (other <= maxOtherCores || Date.now() >= deadline) return other;
+  }
+}

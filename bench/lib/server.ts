@@ -85,7 +85,9 @@ export class ChildServer {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       if (child.exitCode !== null)
-        throw new Error(`the server exited with code ${child.exitCode} before it was ready:\n${server.output}`);
+        throw new Error(
+          `the server exited with code ${child.exitCode} before it was ready:\n${server.output}`,
+        );
       try {
         const res = await fetch(`${server.url}${options.readyPath}`);
         if (res.ok) return server;

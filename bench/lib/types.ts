@@ -12,6 +12,8 @@ export interface BenchOptions {
   largeLicenses: number;
   /** Capture a CPU profile of the server during each measurement (bench/results/profiles/). */
   profile: boolean;
+  /** Seconds a scenario waits for other processes to leave the CPUs before it starts (0: no wait). */
+  quietWait: number;
   /** Scenario names to run; empty means all. */
   only: string[];
 }

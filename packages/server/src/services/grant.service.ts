@@ -10,7 +10,7 @@ import {
   type GrantRow,
   insertGrant,
 } from "../store/grant.store.ts";
-import { findGroupById } from "../store/group.store.ts";
+import { findGroupById, lockGroupTree } from "../store/group.store.ts";
 import { findUserById, findUsersByIds } from "../store/user.store.ts";
 import { recordAudit } from "./audit.service.ts";
 import type { Ctx, Deps } from "./context.ts";
@@ -36,6 +36,10 @@ export class GrantService {
     requireAdmin(ctx, "grant rights");
     const now = this.deps.clock.now();
     await this.deps.db.transaction().execute(async (trx) => {
+      // Grants and every change that can take a right away serialize on the tree lock, and the
+      // caller's admin standing is read again inside it: a grant never races its revocation.
+      await lockGroupTree(trx);
+      ctx = await this.current(trx, ctx);
       const user = await this.managedUser(trx, ctx, userId);
       if (!(await findCategoryById(trx, categoryId)))
         throw invalid([{ field: "category", message: `category ${categoryId} does not exist` }]);
@@ -87,6 +91,10 @@ export class GrantService {
     requireAdmin(ctx, "revoke rights");
     const now = this.deps.clock.now();
     await this.deps.db.transaction().execute(async (trx) => {
+      // Grants and every change that can take a right away serialize on the tree lock, and the
+      // caller's admin standing is read again inside it: a grant never races its revocation.
+      await lockGroupTree(trx);
+      ctx = await this.current(trx, ctx);
       const user = await this.managedUser(trx, ctx, userId);
       const grants = (await findGrantsOfUser(trx, user.id)).filter(
         (g) =>
@@ -205,6 +213,17 @@ export class GrantService {
       (a, b) =>
         a.category.name.localeCompare(b.category.name) || RIGHTS.indexOf(a.right) - RIGHTS.indexOf(b.right),
     );
+  }
+
+  /** The caller as the database says now (admin flag, group), inside the transaction. */
+  private async current(trx: Db, ctx: Ctx): Promise<Ctx> {
+    if (ctx.actor.userId === null || ctx.actor.isIsvAdmin) return ctx;
+    const [me] = await findUsersByIds(trx, [ctx.actor.userId]);
+    if (!me || me.enabled !== 1 || me.is_admin !== 1)
+      throw new AppError(ErrorCode.FORBIDDEN, "only admins may grant or revoke rights", {
+        required: "admin",
+      });
+    return { ...ctx, actor: { ...ctx.actor, isAdmin: true, groupId: me.group_id, groupPath: me.groupPath } };
   }
 
   private async managedUser(trx: Db, ctx: Ctx, userId: string) {

@@ -1,8 +1,14 @@
-import type { Selectable, Updateable } from "kysely";
+import { type Selectable, sql, type Updateable } from "kysely";
 import type { Db } from "./db.ts";
 import type { ActivationTable } from "./schema.ts";
 
 export type ActivationRow = Selectable<ActivationTable>;
+
+/**
+ * `status = 'active'` is the condition of the partial index `activations_active_device`: as a
+ * literal SQLite plans the index once; as a bound parameter it re-prepares on every execution.
+ */
+const ACTIVE = sql.lit("active");
 
 export async function insertActivation(db: Db, row: ActivationRow): Promise<void> {
   await db.insertInto("activations").values(row).execute();
@@ -22,7 +28,7 @@ export function findActiveActivation(
     .selectAll()
     .where("license_id", "=", licenseId)
     .where("fingerprint", "=", fingerprint)
-    .where("status", "=", "active")
+    .where("status", "=", ACTIVE)
     .executeTakeFirst();
 }
 
@@ -52,7 +58,7 @@ export function findLicenseForValidation(db: Db, licenseId: string, fingerprint:
       j
         .onRef("activations.license_id", "=", "licenses.id")
         .on("activations.fingerprint", "=", fingerprint)
-        .on("activations.status", "=", "active"),
+        .on("activations.status", "=", ACTIVE),
     )
     .select([
       "licenses.id",

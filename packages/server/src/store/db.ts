@@ -46,8 +46,31 @@ export function openDatabase(config: Pick<Config, "dataDir" | "databaseUrl">, po
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", sqlite, close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs more than running the
+ * small indexed queries of the hot paths. Statements are cached by text (least recently used
+ * first out). Safe because the driver runs each statement to completion under its connection
+ * mutex and nothing here streams results.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string): SqliteDatabase.Statement {
+      let stmt = cache.get(text);
+      if (stmt) cache.delete(text);
+      else {
+        stmt = sqlite.prepare(text);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
 }
 
 export function isPostgres<T>(db: Kysely<T>): boolean {
