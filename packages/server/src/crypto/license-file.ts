@@ -1,27 +1,9 @@
 import { createHash, type KeyObject, sign } from "node:crypto";
-import type { LicenseVerifier } from "@licentra/client";
-import type { ParameterValue } from "../domain/parameters.ts";
+import { LICENSE_FILE_TYPE, type LicenseClaims, type LicenseVerifier } from "@licentra/client";
 import type { ValidationOutcome } from "../domain/validation.ts";
 
-export const LICENSE_FILE_TYPE = "licentra-license+jwt";
-
-/** The claims of a license file (docs/LICENSE-FILE.md). */
-export interface LicenseClaims {
-  iss: string;
-  sub: string;
-  jti: string;
-  iat: number;
-  nbf: number;
-  exp?: number;
-  product: { code: number; name: string };
-  expiresAt: string | null;
-  maintenanceUntil: string | null;
-  seats: number;
-  features: string[];
-  parameters: Record<string, ParameterValue | null>;
-  device: string;
-  version: number;
-}
+/** The claims of a license file (docs/LICENSE-FILE.md): one definition, the SDK's, for both sides. */
+export type { LicenseClaims };
 
 /** The `device` claim: lowercase hex SHA-256 of the fingerprint as the device reported it. */
 export function deviceHash(fingerprint: string): string {
