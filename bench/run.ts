@@ -14,6 +14,7 @@ import type { BenchContext, BenchOptions, Scenario, ScenarioResult } from "./lib
 import { activateScenario } from "./scenarios/activate.ts";
 import { echoScenario } from "./scenarios/echo.ts";
 import { ordersScenario } from "./scenarios/orders.ts";
+import { ordersCategoryScenario } from "./scenarios/orders-category.ts";
 import { renewalsScenario } from "./scenarios/renewals.ts";
 import { sdkVerifyScenario } from "./scenarios/sdk-verify.ts";
 import { validateScenario } from "./scenarios/validate.ts";
@@ -38,6 +39,7 @@ function scenarios(o: BenchOptions): Scenario[] {
     validateScenario({ name: "validate-1k", title: "validation, 1,000 licenses", licenses: 1000 }),
     activateScenario,
     ordersScenario,
+    ordersCategoryScenario,
     validateScenario({
       name: "validate-1m",
       title: `validation, ${o.largeLicenses.toLocaleString("en")} licenses`,

@@ -89,6 +89,17 @@ export const TARGETS: Target[] = [
     },
   },
   {
+    id: "orders-category-ratio",
+    description: "order creation through a category within 20 % of order creation without",
+    check: (r) => {
+      const a = r.get("orders-category")?.throughput;
+      const b = r.get("orders")?.throughput;
+      return a === undefined || b === undefined
+        ? null
+        : { value: round2(a / b), bound: 0.8, unit: "× without category", met: a / b >= 0.8 };
+    },
+  },
+  {
     id: "sdk-ratio",
     description: "SDK offline verification ≥ 0.8× bare crypto.verify",
     check: (r) => {
