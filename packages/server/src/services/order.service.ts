@@ -99,8 +99,6 @@ export class OrderService {
       if (existing) return { order: existing, created: false };
       const categoryId = input.category ?? null;
       await requireRight(trx, ctx, categoryId, "create", "create orders");
-      if (categoryId !== null && !(await findCategoryById(trx, categoryId)))
-        throw invalid([{ field: "category", message: `category ${categoryId} does not exist` }]);
       const products = new Map((await findProductsByCodes(trx, codes)).map((p) => [Number(p.code), p]));
       const configs =
         categoryId === null
@@ -111,6 +109,9 @@ export class OrderService {
                 JSON.parse(c.config) as CategoryProductConfig,
               ]),
             );
+      // A category with products exists; only an empty result needs the existence check.
+      if (categoryId !== null && configs?.size === 0 && !(await findCategoryById(trx, categoryId)))
+        throw invalid([{ field: "category", message: `category ${categoryId} does not exist` }]);
       const issues: FieldIssue[] = [];
       const orderId = newId(now.getTime());
       const groupId = ctx.actor.groupId ?? ROOT_GROUP_ID;

@@ -154,6 +154,12 @@ describe.each(await dialects())("partners on %s", (dialect) => {
     expect(noRight.body.error.message).toMatch(/lack the right "create"/);
     const noCategory = await alice.api.post("/api/v1/orders", { items: [{ product: demo }] });
     expect(noCategory.status).toBe(403);
+    const unknown = await s.api.post("/api/v1/orders", {
+      category: "01900000-0000-7000-8000-000000000000",
+      items: [{ product: demo }],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.issues[0].field).toBe("category");
     const other = (await createProduct(s.api, { name: "Other" })).code;
     const notIn = await alice.api.post("/api/v1/orders", {
       category: partners.id,
