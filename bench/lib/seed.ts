@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { requestHash } from "../../packages/server/src/domain/canonical.ts";
 import type { FieldIssue } from "../../packages/server/src/domain/errors.ts";
+import { uuidV7 } from "../../packages/server/src/domain/ids.ts";
 import {
   bindValues,
   licenseTerms,
@@ -44,20 +45,9 @@ class RandomPool {
   }
 }
 
-/** A UUID version 7 laid out as the server's `newId`: 48-bit milliseconds, 12-bit sequence, random rest. */
+/** A UUID version 7 laid out exactly as the server's `newId`, from the pool's random bytes. */
 function uuid7(pool: RandomPool, ms: number, seq: number): string {
-  const b = Buffer.from(pool.take(16));
-  b[0] = Math.floor(ms / 2 ** 40) & 0xff;
-  b[1] = Math.floor(ms / 2 ** 32) & 0xff;
-  b[2] = (ms >>> 24) & 0xff;
-  b[3] = (ms >>> 16) & 0xff;
-  b[4] = (ms >>> 8) & 0xff;
-  b[5] = ms & 0xff;
-  b[6] = 0x70 | ((seq >>> 8) & 0x0f);
-  b[7] = seq & 0xff;
-  b[8] = 0x80 | (b[8]! & 0x3f);
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return uuidV7(Buffer.from(pool.take(16)), ms, seq);
 }
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

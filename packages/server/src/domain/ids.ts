@@ -18,8 +18,14 @@ export function newId(now: number = Date.now()): string {
     lastMs = now;
     seq = 0;
   }
-  const b = randomBytes(16);
-  const ms = lastMs;
+  return uuidV7(randomBytes(16), lastMs, seq);
+}
+
+/**
+ * Lays out a UUID version 7 over 16 random bytes: 48-bit milliseconds, version, 12-bit sequence,
+ * variant, random rest. The bytes are overwritten in place.
+ */
+export function uuidV7(b: Uint8Array, ms: number, seq: number): string {
   b[0] = Math.floor(ms / 2 ** 40) & 0xff;
   b[1] = Math.floor(ms / 2 ** 32) & 0xff;
   b[2] = (ms >>> 24) & 0xff;
@@ -29,7 +35,7 @@ export function newId(now: number = Date.now()): string {
   b[6] = 0x70 | ((seq >>> 8) & 0x0f);
   b[7] = seq & 0xff;
   b[8] = 0x80 | (b[8]! & 0x3f);
-  const h = b.toString("hex");
+  const h = Buffer.from(b.buffer, b.byteOffset, 16).toString("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 

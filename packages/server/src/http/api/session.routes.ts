@@ -1,21 +1,16 @@
 import { Type } from "typebox";
 import type { Config } from "../../config/config.ts";
-import { SESSION_LIFETIME_MS } from "../../domain/login.ts";
 import type { Services } from "../../services/index.ts";
 import { SESSION_COOKIE } from "../../services/session.service.ts";
 import type { App } from "../app.ts";
+import { sessionCookieOptions, setSessionCookie } from "../session-cookie.ts";
 import { errors } from "./common.schema.ts";
 import { Login, SignedIn } from "./session.schema.ts";
 
 const tags = ["session"];
 
 export async function sessionRoutes(app: App, services: Services, config: Config): Promise<void> {
-  const cookieOptions = {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax" as const,
-    secure: config.publicUrl.startsWith("https:"),
-  };
+  const cookieOptions = sessionCookieOptions(config);
 
   app.post(
     "/api/v1/session",
@@ -33,7 +28,7 @@ export async function sessionRoutes(app: App, services: Services, config: Config
     },
     async (request, reply) => {
       const { token, ...signedIn } = await services.sessions.login(request.body);
-      reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: SESSION_LIFETIME_MS / 1000 });
+      setSessionCookie(reply, config, token);
       return signedIn;
     },
   );

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
-import { SESSION_LIFETIME_MS } from "../../domain/login.ts";
 import type { Services } from "../../services/index.ts";
 import { SESSION_COOKIE } from "../../services/session.service.ts";
 import type { Viewer } from "./page.ts";
@@ -12,22 +11,9 @@ declare module "fastify" {
   }
 }
 
-/** The session cookie's attributes; the same as `POST /api/v1/session` sets. */
-export function sessionCookieOptions(config: Config) {
-  return {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax" as const,
-    secure: config.publicUrl.startsWith("https:"),
-  };
-}
+import { sessionCookieOptions } from "../session-cookie.ts";
 
-export function setSessionCookie(reply: FastifyReply, config: Config, token: string): void {
-  reply.setCookie(SESSION_COOKIE, token, {
-    ...sessionCookieOptions(config),
-    maxAge: SESSION_LIFETIME_MS / 1000,
-  });
-}
+export { sessionCookieOptions, setSessionCookie } from "../session-cookie.ts";
 
 /**
  * onRequest hook of the web pages: a valid session cookie makes the request the user's
