@@ -432,6 +432,31 @@ describe.each(await dialects())("data fields on %s", (dialect) => {
     expect((await s.api.get("/api/v1/orders?dataField=nope%3D1")).status).toBe(400);
   });
 
+  it("changes a field's rules, and deletes only a field no order uses", async () => {
+    const changed = await s.api.patch("/api/v1/data-fields/budget", { label: "Budget (EUR)", max: 10 });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body).toMatchObject({ key: "budget", label: "Budget (EUR)", min: 0, max: 10 });
+    const over = await s.api.post("/api/v1/orders", {
+      items: [{ product: code }],
+      dataFields: { budget: 11 },
+    });
+    expect(over.body.error.message).toMatch(/dataFields.budget: 11 is above the maximum of 10/);
+    const bad = await s.api.patch("/api/v1/data-fields/budget", { min: 20 });
+    expect(bad.status).toBe(400);
+    expect(
+      (await s.api.get("/api/v1/data-fields")).body.data.find((f: { key: string }) => f.key === "budget").min,
+    ).toBe(0);
+    expect((await s.api.patch("/api/v1/data-fields/budget", { type: "text" })).status).toBe(400);
+    const used = await s.api.delete("/api/v1/data-fields/erpOrderNumber");
+    expect(used.status).toBe(400);
+    expect(used.body.error.message).toMatch(/order\(s\) have a value for erpOrderNumber/);
+    expect((await s.api.delete("/api/v1/data-fields/renewBy")).status).toBe(204);
+    expect(
+      (await s.api.get("/api/v1/data-fields")).body.data.map((f: { key: string }) => f.key),
+    ).not.toContain("renewBy");
+    expect((await s.api.delete("/api/v1/data-fields/renewBy")).status).toBe(404);
+  });
+
   it("rejects inconsistent field definitions and only ISV admins configure them", async () => {
     const bad = await s.api.post("/api/v1/data-fields", { key: "x", label: "X", type: "select" });
     expect(bad.status).toBe(400);
