@@ -290,7 +290,14 @@ describe.skipIf(!chromiumPath)("the depot under a ticket rate limit", () => {
       "CCCCC-CCCCC-CCCCC-CCCCC-CCCCC",
     ]) {
       await page.getByLabel("Ticket", { exact: true }).fill(guess);
+      // Wait for the answer to this guess before typing the next one: a page swapped in late
+      // would otherwise land on top of the next guess.
+      const answered = page.waitForResponse(
+        (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/depot",
+      );
       await page.getByRole("button", { name: "Show my licenses" }).click();
+      expect((await answered).status()).toBe(404);
+      await see(page, "No order matches this ticket. Check it and try again.");
       await expect.poll(() => page.getByLabel("Ticket", { exact: true }).inputValue()).toBe(guess);
     }
     await page.getByLabel("Ticket", { exact: true }).fill("DDDDD-DDDDD-DDDDD-DDDDD-DDDDD");
