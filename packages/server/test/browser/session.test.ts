@@ -36,7 +36,17 @@ describe.skipIf(!chromiumPath)("signing in and out", () => {
     await visible(page.getByRole("heading", { name: "Welcome, Administrator" }));
     await atPath(page, "/");
     expect(await textOf(page.locator(".brand"))).toBe("Licentra Console");
-    expect(await navigation(page)).toEqual(["Home", "Account", "API docs"]);
+    expect(await navigation(page)).toEqual([
+      "Dashboard",
+      "Orders",
+      "Licenses",
+      "Catalog",
+      "Partners",
+      "Audit log",
+      "API keys",
+      "Account",
+      "API docs",
+    ]);
     await see(page, "ISV admin: every right on every category");
 
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -56,7 +66,7 @@ describe.skipIf(!chromiumPath)("signing in and out", () => {
     await signIn(user.email, user.password);
     await visible(page.getByRole("heading", { name: "Welcome, Pat Partner" }));
     expect(await textOf(page.locator(".brand"))).toBe("Licentra Partner portal");
-    expect(await navigation(page)).toEqual(["Home", "Account"]);
+    expect(await navigation(page)).toEqual(["Dashboard", "Orders", "Licenses", "API keys", "Account"]);
     await see(page, "You hold no rights on any category yet.");
   });
 
@@ -82,7 +92,7 @@ describe.skipIf(!chromiumPath)("signing in and out", () => {
     await atPath(page, "/account");
 
     b.server.clock.advance(12 * HOUR + 60_000);
-    await page.getByRole("link", { name: "Home" }).click();
+    await page.getByRole("link", { name: "Dashboard" }).click();
     await visible(page.getByRole("heading", { name: "Sign in" }));
     await atPath(page, "/login?expired=1");
     await see(page, "Your session has expired. Sign in again to continue where you were.");

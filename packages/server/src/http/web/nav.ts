@@ -26,7 +26,13 @@ export function isAdmin(viewer: Viewer): boolean {
  * `{ href: "/orders", label: "Orders", visible: (v) => holdsRight(v, "create") }`.
  */
 export const NAV: NavItem[] = [
-  { href: "/", label: "Home", visible: () => true },
+  { href: "/", label: "Dashboard", visible: () => true },
+  { href: "/orders", label: "Orders", visible: () => true },
+  { href: "/licenses", label: "Licenses", visible: () => true },
+  { href: "/catalog", label: "Catalog", visible: (v) => v.user.isIsvAdmin },
+  { href: "/partners", label: "Partners", visible: isAdmin },
+  { href: "/audit", label: "Audit log", visible: isAdmin },
+  { href: "/api-keys", label: "API keys", visible: () => true },
   { href: "/account", label: "Account", visible: () => true },
   { href: "/docs", label: "API docs", visible: isAdmin, external: true },
 ];

@@ -5,12 +5,18 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../config/config.ts";
 import type { Services } from "../../services/index.ts";
+import { apiKeysRoutes } from "./api-keys.routes.tsx";
 import { HTMX_DIR, STATIC_DIR, STATIC_FILES } from "./assets.ts";
+import { auditRoutes } from "./audit.routes.tsx";
 import { loadSession, requireSignIn } from "./auth.ts";
+import { catalogRoutes } from "./catalog.routes.tsx";
 import { submittedToken, verifyCsrf } from "./csrf.ts";
 import { depotRoutes } from "./depot.routes.tsx";
 import { handleWebError } from "./errors.tsx";
 import { homeRoutes } from "./home.routes.tsx";
+import { licensesRoutes } from "./licenses.routes.tsx";
+import { ordersRoutes } from "./orders.routes.tsx";
+import { partnersRoutes } from "./partners.routes.tsx";
 import { sessionRoutes, signInRoutes } from "./session.routes.tsx";
 
 export interface WebOptions {
@@ -65,8 +71,14 @@ export async function webPlugin(app: FastifyInstance, { services, config }: WebO
     await depotRoutes(pages, services, config);
     await pages.register(async (signedIn) => {
       signedIn.addHook("preValidation", requireSignIn(services, config));
-      await homeRoutes(signedIn);
+      await homeRoutes(signedIn, services, config);
       await sessionRoutes(signedIn, services, config);
+      await ordersRoutes(signedIn, services, config);
+      await licensesRoutes(signedIn, services, config);
+      await catalogRoutes(signedIn, services, config);
+      await partnersRoutes(signedIn, services, config);
+      await apiKeysRoutes(signedIn, services, config);
+      await auditRoutes(signedIn, services, config);
     });
   });
 }
