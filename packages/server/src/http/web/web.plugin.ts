@@ -15,6 +15,7 @@ import { depotRoutes } from "./depot.routes.tsx";
 import { handleWebError } from "./errors.tsx";
 import { homeRoutes } from "./home.routes.tsx";
 import { licensesRoutes } from "./licenses.routes.tsx";
+import { orderListRoutes } from "./order-list.routes.tsx";
 import { ordersRoutes } from "./orders.routes.tsx";
 import { partnersRoutes } from "./partners.routes.tsx";
 import { sessionRoutes, signInRoutes } from "./session.routes.tsx";
@@ -73,6 +74,7 @@ export async function webPlugin(app: FastifyInstance, { services, config }: WebO
       signedIn.addHook("preValidation", requireSignIn(services, config));
       await homeRoutes(signedIn, services, config);
       await sessionRoutes(signedIn, services, config);
+      await orderListRoutes(signedIn, services, config);
       await ordersRoutes(signedIn, services, config);
       await licensesRoutes(signedIn, services, config);
       await catalogRoutes(signedIn, services, config);
