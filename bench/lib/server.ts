@@ -168,6 +168,7 @@ export class LicentraServer {
         LICENTRA_ADMIN_PASSWORD: "bench-password-not-secret",
         RATE_LIMIT_ACTIVATIONS: "1000000000",
         RATE_LIMIT_TICKETS: "1000000000",
+        RATE_LIMIT_LOGINS: "1000000000",
       },
       readyPath: "/healthz",
       profileDir: options.profileDir ?? null,

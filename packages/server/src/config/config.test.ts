@@ -43,6 +43,7 @@ describe("loadConfig", () => {
         adminPassword: null,
         rateLimitTickets: 30,
         rateLimitActivations: 600,
+        rateLimitLogins: 20,
         defaultFileValidity: "P30D",
         smtpUrl: null,
         smtpFrom: "Licentra <licentra@127.0.0.1>",
@@ -127,6 +128,7 @@ describe("loadConfig", () => {
         adminPassword: "ten chars!",
         rateLimitTickets: 5,
         rateLimitActivations: 100000,
+        rateLimitLogins: 20,
         defaultFileValidity: "P1Y",
         logLevel: "silent",
       });

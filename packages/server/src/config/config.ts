@@ -25,6 +25,8 @@ export interface Config {
   rateLimitTickets: number;
   /** `RATE_LIMIT_ACTIVATIONS`: activation, validation and refresh calls per minute per address. Default 600. */
   rateLimitActivations: number;
+  /** `RATE_LIMIT_LOGINS`: sign-in attempts (web form and API) per minute per client address, across nodes. Default 20. */
+  rateLimitLogins: number;
   /** `LICENSE_FILE_VALIDITY`: default offline validity of license files (ISO duration) when a product sets none. Default P30D. */
   defaultFileValidity: string;
   /**
@@ -178,6 +180,7 @@ export function loadConfig(
     adminPassword,
     rateLimitTickets: int("RATE_LIMIT_TICKETS", 30, 1, 1_000_000_000),
     rateLimitActivations: int("RATE_LIMIT_ACTIVATIONS", 600, 1, 1_000_000_000),
+    rateLimitLogins: int("RATE_LIMIT_LOGINS", 20, 1, 1_000_000_000),
     defaultFileValidity,
     smtpUrl,
     smtpFrom,

@@ -37,10 +37,16 @@ export class DatabaseRateLimitStore {
     );
   }
 
-  child(routeOptions: { routeInfo?: { method?: string; url?: string } }): DatabaseRateLimitStore {
+  /** Routes with the same `groupId` (e.g. the API's and the form's sign-in) share one count. */
+  child(routeOptions: {
+    groupId?: string;
+    routeInfo?: { method?: string; url?: string };
+  }): DatabaseRateLimitStore {
     return new DatabaseRateLimitStore(
       this.db,
-      `${routeOptions.routeInfo?.method ?? ""} ${routeOptions.routeInfo?.url ?? ""}`,
+      routeOptions.groupId
+        ? `group ${routeOptions.groupId}`
+        : `${routeOptions.routeInfo?.method ?? ""} ${routeOptions.routeInfo?.url ?? ""}`,
     );
   }
 }
@@ -78,7 +84,11 @@ export function hybridRateLimitStore(db: Db) {
     read(key: string, cb: Callback, timeWindow: number, max: number): void {
       this.local.read(key, cb, timeWindow, max);
     }
-    child(routeOptions: { shared?: boolean; routeInfo?: { method?: string; url?: string } }): unknown {
+    child(routeOptions: {
+      shared?: boolean;
+      groupId?: string;
+      routeInfo?: { method?: string; url?: string };
+    }): unknown {
       return routeOptions.shared
         ? new DatabaseRateLimitStore(db).child(routeOptions)
         : this.local.child(routeOptions);

@@ -9,7 +9,9 @@ import {
   createAdmin,
   createGroup,
   createUser,
+  ROOT_GROUP_ID,
 } from "../support/partners.ts";
+import { textOf, WebClient } from "../support/web.ts";
 
 const HOUR = 3600_000;
 
@@ -260,5 +262,31 @@ describe.each(await dialects())("sessions on %s", (dialect) => {
     expect(res.status).toBe(201);
     const audit = await s.api.get(`/api/v1/audit-events?entityId=${res.body.id}`);
     expect(audit.body.data[0]).toMatchObject({ channel: "api", actor: { type: "api_key" } });
+  });
+});
+
+describe.each(await dialects())("sign-in attempts per address on %s", (dialect) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(dialect, { RATE_LIMIT_LOGINS: "3" });
+  });
+  afterAll(() => s.close());
+
+  it("refuses the API's and the form's sign-ins beyond the limit, even with the right password", async () => {
+    const user = await createUser(s.api, ROOT_GROUP_ID);
+    for (let i = 0; i < 3; i++)
+      expect((await new CookieClient(s.url).signIn(user.email, "wrong")).status).toBe(401);
+    const refused = await new CookieClient(s.url).signIn(user.email, user.password);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("RATE_LIMITED");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+
+    // The web form counts against the same address: its page says to wait, and no cookie is set.
+    const web = new WebClient(s.url);
+    await web.get("/login");
+    const form = await web.post("/login", { email: user.email, password: user.password, next: "/" });
+    expect(form.status).toBe(429);
+    expect(textOf(form.html)).toContain("Too many attempts");
+    expect((await web.get("/")).status).toBe(303);
   });
 });

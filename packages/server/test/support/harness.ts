@@ -109,6 +109,7 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
       PORT: "0",
       RATE_LIMIT_ACTIVATIONS: "100000",
       RATE_LIMIT_TICKETS: "100000",
+      RATE_LIMIT_LOGINS: "100000",
       ...env,
     },
     db.dataDir,

@@ -31,6 +31,7 @@ export function licentraEnv(
     LOG_LEVEL: "warn",
     RATE_LIMIT_ACTIVATIONS: "1000000",
     RATE_LIMIT_TICKETS: "1000000",
+    RATE_LIMIT_LOGINS: "1000000",
     RENEWAL_SCHEDULE: "off",
     ...extra,
   };

@@ -15,13 +15,22 @@ export async function sessionRoutes(app: App, services: Services, config: Config
   app.post(
     "/api/v1/session",
     {
+      config: {
+        rateLimit: {
+          max: config.rateLimitLogins,
+          timeWindow: 60_000,
+          shared: true,
+          groupId: "sign-in",
+        } as object,
+      },
       schema: {
         tags,
         summary: "Sign in",
         description:
           "Checks email and password and sets the `licentra_session` cookie (HttpOnly, SameSite=Lax; Secure when PUBLIC_URL is https) " +
           "for 12 hours. A wrong email and a wrong password fail alike (LOGIN_FAILED). After 5 consecutive failures the account waits " +
-          "30 s, doubling with each further failure up to 15 min, during which every attempt is refused (LOGIN_LOCKED), even with the right password.",
+          "30 s, doubling with each further failure up to 15 min, during which every attempt is refused (LOGIN_LOCKED), even with the right password. " +
+          "Sign-in attempts are also limited per client address (RATE_LIMIT_LOGINS per minute, default 20; 429 RATE_LIMITED).",
         body: Login,
         response: { 200: SignedIn, ...errors(400, 401, 429) },
       },

@@ -20,7 +20,15 @@ export async function signInRoutes(app: FastifyInstance, services: Services, con
     return render(reply, <LoginPage next={next} expired={request.query.expired === "1"} />);
   });
 
-  app.post("/login", async (request, reply) => {
+  const loginLimit = {
+    rateLimit: {
+      max: config.rateLimitLogins,
+      timeWindow: 60_000,
+      shared: true,
+      groupId: "sign-in",
+    } as object,
+  };
+  app.post("/login", { config: loginLimit }, async (request, reply) => {
     const form = parseForm(LoginForm, request.body);
     const next = safeNext(form.values.next);
     if (!form.ok) return render(reply, <LoginPage next={next} {...form} />, { status: 400 });
