@@ -25,6 +25,24 @@ export interface EffectiveRight {
   grants: { id: string; grantor: { id: string; email: string | null }; createdAt: string }[];
 }
 
+/** A grant that was revoked, named for a person: whose it was, on what, from whom. */
+export interface RevokedGrant {
+  user: { id: string; email: string | null };
+  category: { id: string; name: string };
+  right: Right;
+  grantor: { id: string; email: string | null };
+}
+
+/** What a revocation did. */
+export interface Revocation {
+  /** The user's effective rights afterwards. */
+  rights: EffectiveRight[];
+  /** The grants revoked as asked (those the caller made; ISV admins: every grant of the rights). */
+  revoked: RevokedGrant[];
+  /** Grants, of this or other users, that fell because they no longer derive from the vendor. */
+  cascaded: RevokedGrant[];
+}
+
 export class GrantService {
   constructor(private readonly deps: Deps) {}
 
@@ -88,9 +106,14 @@ export class GrantService {
    * then cascades: grants that no longer derive from the vendor fall too.
    */
   async revoke(ctx: Ctx, userId: string, categoryId: string, rights: Right[]): Promise<EffectiveRight[]> {
+    return (await this.revokeReporting(ctx, userId, categoryId, rights)).rights;
+  }
+
+  /** `revoke`, saying which grants it revoked and which fell in cascade. */
+  async revokeReporting(ctx: Ctx, userId: string, categoryId: string, rights: Right[]): Promise<Revocation> {
     requireAdmin(ctx, "revoke rights");
     const now = this.deps.clock.now();
-    await this.deps.db.transaction().execute(async (trx) => {
+    const { revoked, cascaded } = await this.deps.db.transaction().execute(async (trx) => {
       // Grants and every change that can take a right away serialize on the tree lock, and the
       // caller's admin standing is read again inside it: a grant never races its revocation.
       await lockGroupTree(trx);
@@ -118,16 +141,18 @@ export class GrantService {
           before: presentGrant(g),
         })),
       );
-      await this.prune(trx, ctx, now, [categoryId]);
+      const fallen = await this.prune(trx, ctx, now, [categoryId]);
+      return { revoked: await describeGrants(trx, grants), cascaded: await describeGrants(trx, fallen) };
     });
-    return this.effective(ctx, userId);
+    return { rights: await this.effective(ctx, userId), revoked, cascaded };
   }
 
   /**
    * Deletes every grant that no longer derives from the vendor (after a revocation, or after a
    * user lost its admin flag, was disabled or moved). Call inside the change's transaction.
+   * Answers the grants that fell.
    */
-  async prune(trx: Db, ctx: Ctx, now: Date, categoryIds?: string[]): Promise<void> {
+  async prune(trx: Db, ctx: Ctx, now: Date, categoryIds?: string[]): Promise<GrantRow[]> {
     const categories = categoryIds ?? (await listCategories(trx)).map((c) => c.id);
     const fallen: GrantRow[] = [];
     for (const categoryId of categories) {
@@ -149,7 +174,7 @@ export class GrantService {
         fallen.push(...edges.filter((e) => !valid.has(e.id)));
       }
     }
-    if (!fallen.length) return;
+    if (!fallen.length) return fallen;
     await deleteGrants(
       trx,
       fallen.map((g) => g.id),
@@ -165,6 +190,7 @@ export class GrantService {
         before: { ...presentGrant(g), cascade: true },
       })),
     );
+    return fallen;
   }
 
   /** A user's effective rights and where each comes from. Users see their own; admins their subtree's. */
@@ -231,6 +257,20 @@ export class GrantService {
     if (!user || !(await groupInScope(trx, managedScope(ctx), user.group_id))) throw notFound("user", userId);
     return user;
   }
+}
+
+/** Grants with the emails of their holders and grantors and the names of their categories. */
+async function describeGrants(db: Db, grants: GrantRow[]): Promise<RevokedGrant[]> {
+  if (!grants.length) return [];
+  const people = await findUsersByIds(db, [...new Set(grants.flatMap((g) => [g.user_id, g.grantor_id]))]);
+  const emails = new Map(people.map((u) => [u.id, u.email]));
+  const names = new Map((await listCategories(db)).map((c) => [c.id, c.name]));
+  return grants.map((g) => ({
+    user: { id: g.user_id, email: emails.get(g.user_id) ?? null },
+    category: { id: g.category_id, name: names.get(g.category_id) ?? "" },
+    right: g.right as Right,
+    grantor: { id: g.grantor_id, email: emails.get(g.grantor_id) ?? null },
+  }));
 }
 
 function presentGrant(g: GrantRow) {

@@ -8,6 +8,7 @@ import {
   groupContents,
   insertGroup,
   listGroups,
+  listGroupTree,
   lockGroupTree,
   moveSubtree,
   renameGroup,
@@ -46,6 +47,19 @@ export async function findManagedGroup(db: Db, ctx: Ctx, id: string, field?: str
   if (g && groupWithin(managedScope(ctx), g)) return g;
   if (field) throw invalid([{ field, message: `no group ${id} exists within your subtree` }]);
   throw notFound("group", id);
+}
+
+/** A group of the tree with the number of users it holds directly. */
+export interface GroupNode extends Group {
+  userCount: number;
+}
+
+/**
+ * Whether the caller may rename, move or delete a group it manages: never the root group, and an
+ * admin only the groups below its own (the same rule the service applies when it is asked).
+ */
+export function canChangeGroup(ctx: Ctx, g: Pick<Group, "id" | "parentId">): boolean {
+  return g.parentId !== null && (ctx.actor.isIsvAdmin || g.id !== ctx.actor.groupId);
 }
 
 const PAST = { rename: "renamed", move: "moved", delete: "deleted" } as const;
@@ -105,6 +119,16 @@ export class GroupService {
     });
     const page = rows.slice(0, q.limit).map(presentGroup);
     return { data: page, nextCursor: rows.length > q.limit ? page[page.length - 1]!.path : null };
+  }
+
+  /**
+   * The whole tree the caller manages (ISV admins: every group; admins: their group's subtree),
+   * parents before children, each with its number of users.
+   */
+  async tree(ctx: Ctx): Promise<GroupNode[]> {
+    requireAdmin(ctx, "manage the partner tree");
+    const rows = await listGroupTree(this.deps.db, managedScope(ctx));
+    return rows.map((r) => ({ ...presentGroup(r), userCount: r.user_count }));
   }
 
   /**

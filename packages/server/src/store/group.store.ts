@@ -97,3 +97,20 @@ export async function groupContents(
     .executeTakeFirstOrThrow();
   return { subgroups: n(subgroups), users: n(users), orders: n(orders) };
 }
+
+/** A group with the number of users it holds directly (not those of its subgroups). */
+export type GroupWithUserCount = GroupRow & { user_count: number };
+
+/** Groups within a scope with their user counts, ordered by path (parents before children). */
+export async function listGroupTree(db: Db, scope: Scope): Promise<GroupWithUserCount[]> {
+  let q = db
+    .selectFrom("groups")
+    .leftJoin("users", "users.group_id", "groups.id")
+    .select(["groups.id", "groups.parent_id", "groups.name", "groups.path", "groups.created_at"])
+    .select((e) => e.fn.count<number | string>("users.id").as("user_count"))
+    .groupBy(["groups.id", "groups.parent_id", "groups.name", "groups.path", "groups.created_at"]);
+  if (scope.kind === "group") q = q.where("groups.id", "=", scope.groupId);
+  if (scope.kind === "subtree") q = q.where("groups.path", "like", `${scope.path}%`);
+  const rows = await q.orderBy("groups.path").execute();
+  return rows.map((r) => ({ ...r, user_count: Number(r.user_count) }));
+}
