@@ -1,8 +1,14 @@
 import nodemailer from "nodemailer";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.ts";
+import { AppError, ErrorCode, invalid, notFound } from "../domain/errors.ts";
+import { formatTicket } from "../domain/ticket.ts";
+import { findLicensesByOrder } from "../store/license.store.ts";
 import { claimNotices, markNoticeDone, markNoticeFailed, type NoticeRow } from "../store/notice.store.ts";
-import type { Deps } from "./context.ts";
+import { findOrderById } from "../store/order.store.ts";
+import { recordAudit } from "./audit.service.ts";
+import type { Ctx, Deps } from "./context.ts";
+import { groupInScope, visibilityScope } from "./permissions.ts";
 
 /** One email. */
 export interface Mail {
@@ -13,6 +19,8 @@ export interface Mail {
 
 /** Sends notices: through SMTP when `SMTP_URL` is set, otherwise into the log. */
 export interface Mailer {
+  /** True when mails leave through SMTP; false when they only reach the log. */
+  readonly delivers: boolean;
   /** `sent` by SMTP or `logged`. Throws when the SMTP server refuses or cannot be reached. */
   send(mail: Mail): Promise<"sent" | "logged">;
   close(): void;
@@ -21,6 +29,7 @@ export interface Mailer {
 export function createMailer(config: Pick<Config, "smtpUrl" | "smtpFrom">, log: Logger): Mailer {
   if (!config.smtpUrl)
     return {
+      delivers: false,
       async send(mail) {
         log.warn({ notice: mail }, "notice not sent: SMTP_URL is not set, so it is written to the log");
         return "logged";
@@ -29,6 +38,7 @@ export function createMailer(config: Pick<Config, "smtpUrl" | "smtpFrom">, log: 
     };
   const transport = nodemailer.createTransport(config.smtpUrl, { from: config.smtpFrom });
   return {
+    delivers: true,
     async send(mail) {
       await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
       return "sent";
@@ -38,6 +48,9 @@ export function createMailer(config: Pick<Config, "smtpUrl" | "smtpFrom">, log: 
     },
   };
 }
+
+/** An address with a local part, an @ and a domain with a dot; the mail server decides the rest. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** A claimed notice that no node finished within this time is claimed again. */
 const CLAIM_MS = 5 * 60_000;
@@ -78,6 +91,77 @@ export class NoticeService {
 
   close(): void {
     this.mailer.close();
+  }
+
+  /** Whether emails reach their recipients (SMTP is configured), so a ticket can be sent. */
+  get canSendTickets(): boolean {
+    return this.mailer.delivers;
+  }
+
+  /**
+   * Emails an order's ticket, with how to activate, to `to` (normally the customer). Sent at
+   * once, not queued, so the sender learns whether the mail server took it; the ticket is a
+   * bearer secret, so it is never written to the log: without SMTP nothing is sent. Anybody who
+   * can see the order (and so its ticket) may send it. The audit log records the recipient.
+   */
+  async sendTicket(ctx: Ctx, orderId: string, to: string): Promise<{ to: string }> {
+    const db = this.deps.db;
+    const recipient = to.trim();
+    const order = await findOrderById(db, orderId);
+    if (!order || !(await groupInScope(db, visibilityScope(ctx), order.group_id)))
+      throw notFound("order", orderId);
+    if (!this.mailer.delivers)
+      throw invalid([
+        {
+          field: "to",
+          message:
+            "email is not set up on this server (SMTP_URL is not configured); copy or print the ticket instead",
+        },
+      ]);
+    if (!EMAIL.test(recipient) || recipient.length > 320)
+      throw invalid([
+        { field: "to", message: `"${recipient}" is not an email address such as ada@example.com` },
+      ]);
+    const licenses = await findLicensesByOrder(db, orderId);
+    const greeting = order.customer_name ? `Hello ${order.customer_name},` : "Hello,";
+    const reference = order.external_order_number ? ` (order ${order.external_order_number})` : "";
+    const text = [
+      greeting,
+      "",
+      `here is the ticket for your licenses${reference}:`,
+      "",
+      `    ${formatTicket(order.ticket)}`,
+      "",
+      "Enter it in the license depot to activate the licenses on your computers and to download their license files:",
+      `${this.deps.config.publicUrl.replace(/\/$/, "")}/depot`,
+      "",
+      "Licenses of this order:",
+      ...licenses.map(
+        (l) =>
+          `- ${l.product_name}: ${l.seats} ${l.seats === 1 ? "seat" : "seats"}${l.expires_at ? `, expires ${l.expires_at}` : ""}${l.maintenance_until ? `, maintenance until ${l.maintenance_until}` : ""}`,
+      ),
+      "",
+      "Keep the ticket safe: whoever holds it can activate these licenses.",
+    ].join("\n");
+    try {
+      await this.mailer.send({ to: recipient, subject: `Your license ticket${reference}`, text });
+    } catch (err) {
+      this.deps.log.warn({ err, order: orderId }, "sending a ticket email failed");
+      throw new AppError(
+        ErrorCode.INTERNAL,
+        "the mail server did not take the email; try again in a moment, or copy or print the ticket",
+      );
+    }
+    await recordAudit(db, ctx, this.deps.clock.now(), [
+      {
+        action: "order.ticket_sent",
+        entityType: "order",
+        entityId: orderId,
+        groupId: order.group_id,
+        after: { to: recipient },
+      },
+    ]);
+    return { to: recipient };
   }
 
   private async deliver(): Promise<{ sent: number; logged: number; failed: number }> {

@@ -1,11 +1,26 @@
 import { requestHash } from "../domain/canonical.ts";
-import { applyCategoryRules, type CategoryProductConfig } from "../domain/category-rules.ts";
-import { checkOrderDataFields, type DataFieldValue } from "../domain/data-fields.ts";
+import {
+  applyCategoryRules,
+  type CategoryProductConfig,
+  type FlexibleRule,
+  inputOf,
+  optionsOf,
+} from "../domain/category-rules.ts";
+import { appliesTo, checkOrderDataFields, type DataFieldValue } from "../domain/data-fields.ts";
+import { addDuration, dayOf, parseDuration, resolveDate } from "../domain/dates.ts";
 import { AppError, ErrorCode, type FieldIssue, invalid, notFound } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
-import { bindValues, licenseTerms, type ParameterDefinition } from "../domain/parameters.ts";
+import {
+  bindValues,
+  licenseTerms,
+  type ParameterDefinition,
+  type ParameterType,
+  type ParameterValue,
+} from "../domain/parameters.ts";
+import { alignEnd, resolveFirstTerm, type SubscriptionConfig } from "../domain/subscriptions.ts";
 import { newTicket, normalizeTicket } from "../domain/ticket.ts";
-import { findCategoryById, findCategoryProducts } from "../store/category.store.ts";
+import { findActivationsByLicenses } from "../store/activation.store.ts";
+import { findCategoryById, findCategoryProducts, listCategories } from "../store/category.store.ts";
 import {
   findOrderFieldValues,
   findOrderIdByUniqueValue,
@@ -13,19 +28,31 @@ import {
   listDataFields,
 } from "../store/data-field.store.ts";
 import { type Db, isUniqueViolation } from "../store/db.ts";
+import { findGrantsOfUser } from "../store/grant.store.ts";
+import { findGroupById } from "../store/group.store.ts";
 import { findLicensesByOrders, insertLicenses, type LicenseRow } from "../store/license.store.ts";
 import {
+  findOrderAuditEvents,
   findOrderByExternalNumber,
   findOrderById,
   insertOrder,
   listOrders,
   type OrderRow,
 } from "../store/order.store.ts";
-import { findProductsByCodes } from "../store/product.store.ts";
-import { recordAudit } from "./audit.service.ts";
+import { findProductsByCodes, listProducts, type ProductRow } from "../store/product.store.ts";
+import { listSubscriptions } from "../store/subscription.store.ts";
+import { findApiKey, findUserById } from "../store/user.store.ts";
+import { type AuditEvent, presentAuditEvent, recordAudit } from "./audit.service.ts";
 import { type Ctx, type Deps, ROOT_GROUP_ID } from "./context.ts";
 import { type DataField, toDefinition } from "./data-field.service.ts";
-import { type Order, presentLicense, presentOrder } from "./license.view.ts";
+import {
+  type Activation,
+  type License,
+  type Order,
+  presentActivation,
+  presentLicense,
+  presentOrder,
+} from "./license.view.ts";
 import { groupInScope, requireRight, visibilityScope } from "./permissions.ts";
 import { type NewSubscription, openSubscriptions } from "./subscription.service.ts";
 
@@ -63,6 +90,102 @@ export interface OrderQuery {
 }
 
 const MAX_LICENSES_PER_ORDER = 1000;
+
+/** A category the caller may create orders in: the first step of the order form. */
+export interface OrderableCategory {
+  id: string;
+  name: string;
+  /** How many products the category sells (archived ones left out). */
+  products: number;
+}
+
+/** One choice of a select: the value as the service takes it, and how to show it. */
+export interface FormOption {
+  value: ParameterValue | null;
+  label: string;
+}
+
+/**
+ * How the order form shows one order-specific parameter of a product: `fixed` by the category
+ * (read-only), `default` (not configurable in the category: the product's default, read-only),
+ * or `flexible`: captured with an input and its bounds, computed at the form's creation.
+ */
+export type FormParameter =
+  | {
+      mode: "fixed" | "default";
+      key: string;
+      label: string;
+      type: ParameterType;
+      /** The value as configured (dates possibly relative, e.g. `P30D`). */
+      value: ParameterValue | null;
+      /** The value an order created now gets (relative dates resolved). */
+      resolved: ParameterValue | null;
+    }
+  | {
+      mode: "flexible";
+      key: string;
+      label: string;
+      type: ParameterType;
+      /** `features`: a set of check boxes; the others one control. */
+      input: "text" | "number" | "date" | "select" | "features";
+      /** Shown when the form opens; an empty control takes the product's default. */
+      default: ParameterValue | null;
+      /** The product's default breaks the category's bounds: a value must be chosen. */
+      required?: boolean;
+      maxLength?: number;
+      pattern?: string;
+      min?: number;
+      max?: number;
+      integer?: boolean;
+      options?: FormOption[];
+      /** date: the earliest and latest allowed day (`YYYY-MM-DD`). */
+      minDate?: string;
+      maxDate?: string;
+      /** The bounds as the category states them, e.g. `P1D` .. `P30D`. */
+      minRelative?: string;
+      maxRelative?: string;
+      /** A subscription's first end date: moved to the end of this period. */
+      alignTo?: string;
+    };
+
+/** A product as the order form offers it in one category. */
+export interface FormProduct {
+  code: number;
+  name: string;
+  description: string;
+  parameters: FormParameter[];
+}
+
+/** What the order form of one category (or of none, for ISV admins) is built from. */
+export interface OrderForm {
+  category: { id: string; name: string } | null;
+  /** The day the bounds were computed for (UTC). */
+  today: string;
+  products: FormProduct[];
+  dataFields: DataField[];
+}
+
+/** One event of an order's history, with the name of who acted when it is known. */
+export interface OrderHistoryEvent extends AuditEvent {
+  actorName: string | null;
+}
+
+/** An order with everything its detail page shows. */
+export interface OrderDetail {
+  order: Order;
+  category: { id: string; name: string } | null;
+  group: { id: string; name: string } | null;
+  createdBy: { id: string; name: string; email: string } | null;
+  /** The order's data field values with their labels, in the vendor's order. */
+  dataFields: { key: string; label: string; value: string | number }[];
+  licenses: (License & { activations: Activation[] })[];
+  /** The audit events of the order, its licenses, activations and subscriptions, oldest first. */
+  history: OrderHistoryEvent[];
+  /** True when the order has more events than `history` holds. */
+  historyTruncated: boolean;
+}
+
+const MAX_HISTORY = 500;
 
 export class OrderService {
   constructor(private readonly deps: Deps) {}
@@ -304,6 +427,136 @@ export class OrderService {
     return (await this.present(this.deps.db, [o]))[0]!;
   }
 
+  /** The categories the caller may create orders in (ISV admins: all), by name. */
+  async orderableCategories(ctx: Ctx): Promise<OrderableCategory[]> {
+    const db = this.deps.db;
+    let ids: string[] | undefined;
+    if (!ctx.actor.isIsvAdmin) {
+      const grants = ctx.actor.userId ? await findGrantsOfUser(db, ctx.actor.userId) : [];
+      ids = [...new Set(grants.filter((g) => g.right === "create").map((g) => g.category_id))];
+      if (!ids.length) return [];
+    }
+    const rows = await listCategories(db, ids);
+    const out: OrderableCategory[] = [];
+    for (const r of rows) {
+      const products = await this.sellable(db, r.id);
+      out.push({ id: r.id, name: r.name, products: products.length });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Whether the caller may create orders without a category (DESIGN §2.4: ISV admins only). */
+  mayOrderWithoutCategory(ctx: Ctx): boolean {
+    return ctx.actor.isIsvAdmin;
+  }
+
+  /**
+   * The order form of a category (null: without category, ISV admins only): its active products
+   * with each order-specific parameter fixed, left to the default, or flexible with the bounds
+   * that hold for an order created now, and the data fields that apply.
+   */
+  async orderForm(ctx: Ctx, categoryId: string | null): Promise<OrderForm> {
+    const db = this.deps.db;
+    const now = this.deps.clock.now();
+    await requireRight(db, ctx, categoryId, "create", "create orders");
+    let category: OrderForm["category"] = null;
+    let products: FormProduct[];
+    if (categoryId !== null) {
+      const row = await findCategoryById(db, categoryId);
+      if (!row) throw notFound("category", categoryId);
+      category = { id: row.id, name: row.name };
+      products = (await this.sellable(db, categoryId)).map(({ product, config }) =>
+        formProduct(product, config, now),
+      );
+    } else {
+      const rows = await listProducts(db, { status: "active", limit: 1000 });
+      products = rows.map((p) => formProduct(p, null, now));
+    }
+    const dataFields = (await this.dataFields(db)).filter((f) => appliesTo(f, categoryId));
+    return { category, today: dayOf(now), products, dataFields };
+  }
+
+  /** The active products of a category with their configuration there, by code. */
+  private async sellable(db: Db, categoryId: string) {
+    const configs = await findCategoryProducts(db, categoryId);
+    const products = new Map(
+      (
+        await findProductsByCodes(
+          db,
+          configs.map((c) => Number(c.code)),
+        )
+      ).map((p) => [Number(p.code), p]),
+    );
+    return configs.flatMap((c) => {
+      const product = products.get(Number(c.code));
+      return product?.status === "active"
+        ? [{ product, config: JSON.parse(c.config) as CategoryProductConfig }]
+        : [];
+    });
+  }
+
+  /**
+   * An order the caller can see with what its detail page shows: category, group, creator, data
+   * field labels, licenses with their activations, and its history from the audit log.
+   */
+  async detail(ctx: Ctx, id: string): Promise<OrderDetail> {
+    const db = this.deps.db;
+    const order = await this.get(ctx, id);
+    const row = (await findOrderById(db, id))!;
+    const licenseIds = order.licenses.map((l) => l.id);
+    const activations = (await findActivationsByLicenses(db, licenseIds)).map(presentActivation);
+    const subscriptions = await listSubscriptions(db, {
+      scope: visibilityScope(ctx),
+      orderId: id,
+      limit: MAX_LICENSES_PER_ORDER,
+    });
+    const events = await findOrderAuditEvents(
+      db,
+      [id, ...licenseIds, ...activations.map((a) => a.id), ...subscriptions.map((s) => s.id)],
+      MAX_HISTORY + 1,
+    );
+    const names = new Map<string, string | null>();
+    const actorName = async (e: AuditEvent): Promise<string | null> => {
+      const key = `${e.actor.type}:${e.actor.id}`;
+      if (!names.has(key)) names.set(key, await this.actorName(db, e));
+      return names.get(key) ?? null;
+    };
+    const history: OrderHistoryEvent[] = [];
+    for (const e of events.slice(0, MAX_HISTORY).map(presentAuditEvent))
+      history.push({ ...e, actorName: await actorName(e) });
+    const category = row.category_id ? await findCategoryById(db, row.category_id) : undefined;
+    const group = await findGroupById(db, row.group_id);
+    const creator = row.created_by ? await findUserById(db, row.created_by) : undefined;
+    const fields = await this.dataFields(db);
+    return {
+      order,
+      category: category ? { id: category.id, name: category.name } : null,
+      group: group ? { id: group.id, name: group.name } : null,
+      createdBy: creator ? { id: creator.id, name: creator.name, email: creator.email } : null,
+      dataFields: fields
+        .filter((f) => order.dataFields[f.key] !== undefined)
+        .map((f) => ({ key: f.key, label: f.label, value: order.dataFields[f.key]! })),
+      licenses: order.licenses.map((l) => ({
+        ...l,
+        activations: activations.filter((a) => a.licenseId === l.id),
+      })),
+      history,
+      historyTruncated: events.length > MAX_HISTORY,
+    };
+  }
+
+  /** Who an audit event's actor is, in words a person recognizes. */
+  private async actorName(db: Db, e: AuditEvent): Promise<string | null> {
+    if (!e.actor.id) return null;
+    if (e.actor.type === "user") return (await findUserById(db, e.actor.id))?.name ?? null;
+    if (e.actor.type === "api_key") {
+      const key = await findApiKey(db, e.actor.id);
+      const user = key ? await findUserById(db, key.user_id) : undefined;
+      return key ? `API key “${key.name}”${user ? ` of ${user.name}` : ""}` : null;
+    }
+    return null;
+  }
+
   async list(ctx: Ctx, q: OrderQuery): Promise<{ data: Order[]; nextCursor: string | null }> {
     let ticket: string | undefined;
     if (q.ticket !== undefined) {
@@ -355,6 +608,158 @@ export class OrderService {
       return { fieldId: field.id, value: JSON.stringify(value) };
     });
   }
+}
+
+/** How the form offers one product: each order-specific parameter under its category rule. */
+function formProduct(product: ProductRow, config: CategoryProductConfig | null, now: Date): FormProduct {
+  const defs = JSON.parse(product.parameters) as ParameterDefinition[];
+  const parameters: FormParameter[] = [];
+  for (const d of defs) {
+    if (d.binding !== "order") continue;
+    const base = { key: d.key, label: d.label, type: d.type };
+    if (config?.subscription && d.key === drivenKey(config.subscription)) {
+      parameters.push(subscriptionParameter(base, config.subscription, now));
+      continue;
+    }
+    const rule = config ? config.parameters[d.key] : { mode: "flexible" as const };
+    if (!rule || rule.mode === "fixed") {
+      const value = rule ? rule.value : (d.default ?? null);
+      parameters.push({
+        ...base,
+        mode: rule ? "fixed" : "default",
+        value,
+        resolved: resolved(d, value, now),
+      });
+      continue;
+    }
+    parameters.push(flexibleParameter(d, rule, config !== null, now));
+  }
+  return { code: Number(product.code), name: product.name, description: product.description, parameters };
+}
+
+function drivenKey(s: SubscriptionConfig): string {
+  return s.type === "license" ? "expiresAt" : "maintenanceUntil";
+}
+
+function resolved(d: ParameterDefinition, value: ParameterValue | null, now: Date): ParameterValue | null {
+  return d.type === "date" && typeof value === "string" ? resolveDate(value, now) : value;
+}
+
+/** A flexible parameter's control and bounds: the product's rules narrowed by the category's. */
+function flexibleParameter(
+  d: ParameterDefinition,
+  rule: FlexibleRule,
+  inCategory: boolean,
+  now: Date,
+): FormParameter {
+  const base = { mode: "flexible" as const, key: d.key, label: d.label, type: d.type };
+  const dflt = resolved(d, d.default ?? null, now);
+  const input = inCategory
+    ? inputOf(d, rule)
+    : d.type === "boolean" || d.type === "select"
+      ? "select"
+      : d.type;
+  if (d.type === "features")
+    return {
+      ...base,
+      input: "features",
+      default: dflt,
+      options: (inCategory ? optionsOf(d, rule) : (d.features ?? [])).map((f) => ({
+        value: f,
+        label: String(f),
+      })),
+    };
+  if (input === "select") {
+    const values = inCategory ? optionsOf(d, rule) : optionsOf(d, { mode: "flexible" });
+    return {
+      ...base,
+      input: "select",
+      default: d.default ?? null,
+      options: values.map((v) => ({ value: v, label: optionLabel(d, v, now) })),
+    };
+  }
+  if (input === "number") {
+    const min = tighter(d.min, rule.min, Math.max);
+    const max = tighter(d.max, rule.max, Math.min);
+    const outside =
+      typeof dflt === "number" && ((min !== undefined && dflt < min) || (max !== undefined && dflt > max));
+    return {
+      ...base,
+      input: "number",
+      default: outside ? null : dflt,
+      required: outside || undefined,
+      min,
+      max,
+      integer: d.integer ?? d.key === "seats",
+    };
+  }
+  if (input === "date") {
+    const today = dayOf(now);
+    const at = (r: string | undefined) => (r ? addDuration(today, parseDuration(r)!) : undefined);
+    const minDate = at(rule.minRelative);
+    const maxDate = at(rule.maxRelative);
+    const outside =
+      typeof dflt === "string" &&
+      ((minDate !== undefined && dflt < minDate) || (maxDate !== undefined && dflt > maxDate));
+    // No date at all (no expiry) would be later than any latest date the category allows.
+    const open = dflt === null && maxDate !== undefined;
+    return {
+      ...base,
+      input: "date",
+      default: outside ? null : dflt,
+      required: outside || open || undefined,
+      minDate,
+      maxDate,
+      minRelative: rule.minRelative,
+      maxRelative: rule.maxRelative,
+    };
+  }
+  return {
+    ...base,
+    input: "text",
+    default: dflt,
+    maxLength: tighter(d.maxLength, rule.maxLength, Math.min),
+    pattern: rule.pattern ?? d.pattern,
+  };
+}
+
+/** The driven date of a subscription: its first end date, fixed or within the category's range. */
+function subscriptionParameter(
+  base: { key: string; label: string; type: ParameterType },
+  s: SubscriptionConfig,
+  now: Date,
+): FormParameter {
+  const today = dayOf(now);
+  const first = resolveFirstTerm(s, undefined, now, base.key, []);
+  if (s.firstEnd.mode === "fixed")
+    return { ...base, mode: "fixed", value: s.firstEnd.value, resolved: first?.endDate ?? null };
+  return {
+    ...base,
+    mode: "flexible",
+    input: "date",
+    default: first?.endDate ?? null,
+    minDate: addDuration(today, parseDuration(s.firstEnd.min)!),
+    maxDate: alignEnd(addDuration(today, parseDuration(s.firstEnd.max)!), s.alignTo),
+    minRelative: s.firstEnd.min,
+    maxRelative: s.firstEnd.max,
+    alignTo: s.alignTo,
+  };
+}
+
+function optionLabel(d: ParameterDefinition, v: ParameterValue | null, now: Date): string {
+  if (v === null) return "None";
+  if (d.type === "boolean") return v ? "Yes" : "No";
+  if (d.type === "date" && typeof v === "string" && v !== resolveDate(v, now))
+    return `${v} (${resolveDate(v, now)})`;
+  return String(v);
+}
+
+function tighter(
+  a: number | undefined,
+  b: number | undefined,
+  pick: (x: number, y: number) => number,
+): number | undefined {
+  return a === undefined ? b : b === undefined ? a : pick(a, b);
 }
 
 /** Timestamps are stored as UTC ISO text; a bound given with another offset is converted first. */

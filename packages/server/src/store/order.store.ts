@@ -1,4 +1,5 @@
 import type { Selectable } from "kysely";
+import type { AuditEventRow } from "./audit.store.ts";
 import type { Db } from "./db.ts";
 import type { OrderTable } from "./schema.ts";
 import { inScope, type Scope } from "./scope.ts";
@@ -87,5 +88,20 @@ export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
   return q
     .orderBy("id", f.descending ? "desc" : "asc")
     .limit(f.limit)
+    .execute();
+}
+
+/**
+ * The audit events of an order's entities (the order, its licenses, their activations and
+ * subscriptions), oldest first, at most `limit`.
+ */
+export function findOrderAuditEvents(db: Db, entityIds: string[], limit: number): Promise<AuditEventRow[]> {
+  if (!entityIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom("audit_events")
+    .selectAll()
+    .where("entity_id", "in", [...new Set(entityIds)])
+    .orderBy("seq")
+    .limit(limit)
     .execute();
 }
