@@ -224,6 +224,25 @@ export function checkFlexible(
 }
 
 /**
+ * The rule that "no value" breaks for a flexible parameter, or null: no date is a license that
+ * never ends, so it is beyond any maximum date; no number is beyond any maximum (unlimited
+ * seats); a select offers no value only when its list holds null. No features is always allowed.
+ */
+export function checkFlexibleNone(d: ParameterDefinition, r: FlexibleRule): string | null {
+  const input = inputOf(d, r);
+  if (d.type === "features") return null;
+  if (input === "select")
+    return optionsOf(d, r).includes(null)
+      ? null
+      : `a value is required: this category offers ${JSON.stringify(optionsOf(d, r))}`;
+  if (input === "date" && r.maxRelative)
+    return `a date is required: no date never ends, and this category's maximum is ${r.maxRelative}`;
+  if (input === "number" && r.max !== undefined)
+    return `a number is required: no number is unlimited, and this category's maximum is ${r.max}`;
+  return null;
+}
+
+/**
  * Applies a category's rules to the values a request supplies for one product: fixed values are
  * set (a different one is refused), flexible ones checked against the bounds, unconfigured
  * parameters left to the product's default (supplying one is refused). Returns the values to bind.
@@ -268,7 +287,12 @@ export function applyCategoryRules(
       continue;
     }
     const value = given ? supplied[d.key] : (d.default ?? null);
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined) {
+      const none = checkFlexibleNone(d, rule);
+      if (none) issues.push({ field: at, message: none });
+      else if (given) out[d.key] = null;
+      continue;
+    }
     const problem = checkFlexible(d, rule, value, base);
     if (problem)
       issues.push({
@@ -314,8 +338,8 @@ export function checkCategoryChanges(
           field: at,
           message: `${JSON.stringify(value)} differs from this category's fixed value ${JSON.stringify(rule.value)}`,
         });
-    } else if (value !== null) {
-      const problem = checkFlexible(d, rule, value, base);
+    } else {
+      const problem = value === null ? checkFlexibleNone(d, rule) : checkFlexible(d, rule, value, base);
       if (problem) issues.push({ field: at, message: problem });
     }
   }
