@@ -4,6 +4,7 @@ import { newId } from "../domain/ids.ts";
 import { checkDefinitions, type ParameterDefinition } from "../domain/parameters.ts";
 import type { Db } from "../store/db.ts";
 import {
+  countProducts,
   findProductByCode,
   insertProduct,
   insertProductRevision,
@@ -118,6 +119,11 @@ export class ProductService {
     const rows = await listProducts(this.deps.db, { ...q, afterCode: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit).map(presentProduct);
     return { data: page, nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.code) : null };
+  }
+
+  /** How many products there are, optionally of one status (the catalog's overview). */
+  count(status?: "active" | "archived"): Promise<number> {
+    return countProducts(this.deps.db, status);
   }
 
   /** Changes apply to licenses created afterwards: existing licenses keep their revision. */

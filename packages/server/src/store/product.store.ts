@@ -52,3 +52,10 @@ export function listProducts(db: Db, f: ProductFilter): Promise<ProductRow[]> {
   if (f.afterCode !== undefined) q = q.where("code", ">", f.afterCode);
   return q.orderBy("code").limit(f.limit).execute();
 }
+
+/** How many products there are, optionally of one status. */
+export async function countProducts(db: Db, status?: string): Promise<number> {
+  let q = db.selectFrom("products").select((e) => e.fn.countAll<number>().as("n"));
+  if (status) q = q.where("status", "=", status);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
