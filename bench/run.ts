@@ -15,6 +15,7 @@ import { activateScenario } from "./scenarios/activate.ts";
 import { echoScenario } from "./scenarios/echo.ts";
 import { ordersScenario } from "./scenarios/orders.ts";
 import { ordersCategoryScenario } from "./scenarios/orders-category.ts";
+import { ordersPageScenario } from "./scenarios/orders-page.ts";
 import { renewalsScenario } from "./scenarios/renewals.ts";
 import { sdkVerifyScenario } from "./scenarios/sdk-verify.ts";
 import { validateScenario } from "./scenarios/validate.ts";
@@ -40,6 +41,7 @@ function scenarios(o: BenchOptions): Scenario[] {
     activateScenario,
     ordersScenario,
     ordersCategoryScenario,
+    ordersPageScenario,
     validateScenario({
       name: "validate-1m",
       title: `validation, ${o.largeLicenses.toLocaleString("en")} licenses`,

@@ -1,11 +1,118 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
+import { AppError, ErrorCode } from "../../domain/errors.ts";
 import type { Services } from "../../services/index.ts";
+import type { Order } from "../../services/license.view.ts";
+import type { OrderQuery } from "../../services/order.service.ts";
+import { HTTP_STATUS } from "../errors.ts";
+import { type CsvValue, sendCsv } from "./csv.ts";
+import { formErrors, NO_ERRORS, parseForm } from "./forms.ts";
+import { holdsRight } from "./nav.ts";
+import { type Choice, OrderListPage, productSummary } from "./order-list.pages.tsx";
+import { ORDER_FILTER_FIELDS, OrderListFilters, toOrderQuery } from "./order-list.schema.ts";
+import { render } from "./render.tsx";
+
+/** The CSV export reads the list in pages of this size. */
+const CSV_PAGE_SIZE = 200;
 
 /** The orders list: search, filters, pagination and its CSV export. */
 export async function orderListRoutes(
-  _app: FastifyInstance,
-  _services: Services,
+  app: FastifyInstance,
+  services: Services,
   _config: Config,
-): Promise<void> {}
+): Promise<void> {
+  /** The categories the viewer may filter by: all for ISV admins, else those it holds rights on. */
+  async function categoriesOf(request: FastifyRequest): Promise<Choice[]> {
+    const viewer = request.viewer!;
+    if (viewer.user.isIsvAdmin)
+      return (await services.categories.list(request.ctx)).map((c) => ({ value: c.id, label: c.name }));
+    const byId = new Map(viewer.rights.map((r) => [r.category.id, r.category.name]));
+    return [...byId]
+      .map(([value, label]) => ({ value, label }))
+      .sort((a, b) => a.label.localeCompare(b.label));
+  }
+
+  app.get("/orders", async (request, reply) => {
+    const [products, categories, dataFields] = await Promise.all([
+      services.products.list({ limit: 200 }),
+      categoriesOf(request),
+      services.dataFields.list(),
+    ]);
+    const common = {
+      products: products.data.map((p) => ({ value: String(p.code), label: `${p.name} (${p.code})` })),
+      categories,
+      categoryNames: new Map(categories.map((c) => [c.value, c.label])),
+      dataFields,
+      canCreate: holdsRight(request.viewer!, "create"),
+    };
+    const form = parseForm(OrderListFilters, request.query);
+    const parsed = form.ok ? toOrderQuery(form.value) : { ok: false as const, errors: form.errors };
+    const failed = (errors: typeof NO_ERRORS, status: number) =>
+      render(
+        reply,
+        <OrderListPage {...common} values={form.values} errors={errors} orders={null} nextCursor={null} />,
+        { status },
+      );
+    if (!parsed.ok) return failed(parsed.errors, 400);
+    try {
+      const page = await services.orders.list(request.ctx, parsed.query);
+      return render(
+        reply,
+        <OrderListPage
+          {...common}
+          values={form.values}
+          errors={NO_ERRORS}
+          orders={page.data}
+          nextCursor={page.nextCursor}
+        />,
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== ErrorCode.VALIDATION_FAILED) throw err;
+      return failed(formErrors(err, ORDER_FILTER_FIELDS), HTTP_STATUS[err.code]);
+    }
+  });
+
+  app.get("/orders.csv", async (request, reply) => {
+    const form = parseForm(OrderListFilters, request.query);
+    const parsed = form.ok ? toOrderQuery(form.value) : null;
+    if (!parsed?.ok)
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        "The filters are not valid: correct them on the orders page.",
+      );
+    const [categories, dataFields] = await Promise.all([categoriesOf(request), services.dataFields.list()]);
+    const names = new Map(categories.map((c) => [c.value, c.label]));
+    const header = [
+      "Order id",
+      "Created (UTC)",
+      "External order number",
+      "Customer name",
+      "Customer email",
+      "Customer company",
+      "Category",
+      "Status",
+      "Licenses",
+      "Products",
+      ...dataFields.map((f) => f.label),
+    ];
+    const row = (o: Order): CsvValue[] => [
+      o.id,
+      o.createdAt,
+      o.externalOrderNumber,
+      o.customer?.name,
+      o.customer?.email,
+      o.customer?.company,
+      o.categoryId === null ? null : (names.get(o.categoryId) ?? o.categoryId),
+      o.status,
+      o.licenses.length,
+      productSummary(o),
+      ...dataFields.map((f) => o.dataFields[f.key]),
+    ];
+    const query: OrderQuery = { ...parsed.query, limit: CSV_PAGE_SIZE };
+    return sendCsv<string>(reply, "orders.csv", header, async (cursor) => {
+      const page = await services.orders.list(request.ctx, { ...query, cursor });
+      return { rows: page.data.map(row), next: page.nextCursor };
+    });
+  });
+}
