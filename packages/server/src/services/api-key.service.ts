@@ -141,6 +141,12 @@ export class ApiKeyService {
     return (await listApiKeys(this.deps.db, ctx.actor.userId ?? "", scope)).map(present);
   }
 
+  /** The caller's own keys only, oldest first (the web page of one's own keys). */
+  async listOwn(ctx: Ctx): Promise<ApiKey[]> {
+    if (!ctx.actor.userId) return [];
+    return (await listApiKeys(this.deps.db, ctx.actor.userId, null)).map(present);
+  }
+
   async revoke(ctx: Ctx, id: string): Promise<ApiKey> {
     const now = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (trx) => {

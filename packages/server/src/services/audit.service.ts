@@ -1,8 +1,14 @@
+import { invalid } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
-import { type AuditEventRow, insertAuditEvents, listAuditEvents } from "../store/audit.store.ts";
+import {
+  type AuditEventListRow,
+  type AuditEventRow,
+  insertAuditEvents,
+  listAuditEvents,
+} from "../store/audit.store.ts";
 import type { Db } from "../store/db.ts";
 import type { Ctx, Deps } from "./context.ts";
-import { requireIsvAdmin } from "./permissions.ts";
+import { requireAdmin, visibilityScope } from "./permissions.ts";
 
 /** One change to record. `before`/`after` are the entity's public views. */
 export interface Change {
@@ -61,32 +67,66 @@ export function presentAuditEvent(r: AuditEventRow): AuditEvent {
   };
 }
 
+/** An event as listed for people: the acting user's name and email, and the API key's name. */
+export interface ListedAuditEvent extends AuditEvent {
+  actorUser: { name: string; email: string } | null;
+  actorKeyName: string | null;
+}
+
+function presentListed(r: AuditEventListRow): ListedAuditEvent {
+  return {
+    ...presentAuditEvent(r),
+    actorUser:
+      r.actor_name !== null && r.actor_email !== null ? { name: r.actor_name, email: r.actor_email } : null,
+    actorKeyName: r.actor_key_name,
+  };
+}
+
 export interface AuditQuery {
   entityType?: string;
   entityId?: string;
   action?: string;
   actorId?: string;
+  /** Events by the user with this email, signed in or through its API keys. */
+  actorEmail?: string;
+  /** Instants (ISO 8601): `from` inclusive, `to` exclusive. */
   from?: string;
   to?: string;
+  /** The `seq` of the last event of the previous page. */
   cursor?: number;
+  /** Newest first (the web pages); oldest first by default (the API). */
+  newestFirst?: boolean;
   limit: number;
+}
+
+/** An instant as stored (`toISOString`), or a validation issue naming the field. */
+function instant(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw invalid([{ field, message: `${value} is not a date and time` }]);
+  return d.toISOString();
 }
 
 export class AuditService {
   constructor(private readonly deps: Deps) {}
 
-  async list(ctx: Ctx, q: AuditQuery): Promise<{ data: AuditEvent[]; nextCursor: string | null }> {
-    requireIsvAdmin(ctx, "read the audit log");
+  /**
+   * The audit log, one page. ISV admins read all of it; the admins of other groups read the
+   * events of their group's subtree (events without a group are the vendor's); nobody else reads it.
+   */
+  async list(ctx: Ctx, q: AuditQuery): Promise<{ data: ListedAuditEvent[]; nextCursor: string | null }> {
+    requireAdmin(ctx, "read the audit log");
     const rows = await listAuditEvents(this.deps.db, {
       ...q,
-      from: q.from === undefined ? undefined : new Date(q.from).toISOString(),
-      to: q.to === undefined ? undefined : new Date(q.to).toISOString(),
-      afterSeq: q.cursor,
+      scope: visibilityScope(ctx),
+      from: instant("from", q.from),
+      to: instant("to", q.to),
+      cursorSeq: q.cursor,
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
     return {
-      data: page.map(presentAuditEvent),
+      data: page.map(presentListed),
       nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.seq) : null,
     };
   }

@@ -1,13 +1,29 @@
-import { type CategoryProductConfig, checkCategoryChanges } from "../domain/category-rules.ts";
+import {
+  type CategoryProductConfig,
+  checkCategoryChanges,
+  type FlexibleRule,
+  type InputKind,
+  inputOf,
+  optionsOf,
+} from "../domain/category-rules.ts";
+import { addDuration, dayOf, isDuration, parseDuration, resolveDate } from "../domain/dates.ts";
 import { AppError, ErrorCode, type FieldIssue, invalid, notFound } from "../domain/errors.ts";
-import { bindValues, licenseTerms, type ParameterDefinition } from "../domain/parameters.ts";
+import {
+  bindValues,
+  licenseTerms,
+  type ParameterDefinition,
+  type ParameterValue,
+} from "../domain/parameters.ts";
+import { drivenParameter } from "../domain/subscriptions.ts";
 import { findActivationsByLicenses } from "../store/activation.store.ts";
+import { type AuditEventListRow, listAuditEvents } from "../store/audit.store.ts";
 import { findCategoryProduct } from "../store/category.store.ts";
 import type { Db } from "../store/db.ts";
 import {
   countActiveLicensesOfOrder,
   deleteLicense,
   findLicenseById,
+  type LicenseListRow,
   type LicenseRow,
   listLicenses,
   lockLicenseById,
@@ -15,18 +31,111 @@ import {
 } from "../store/license.store.ts";
 import { setOrderStatus } from "../store/order.store.ts";
 import { findProductRevision } from "../store/product.store.ts";
-import { recordAudit } from "./audit.service.ts";
+import { listSubscriptions } from "../store/subscription.store.ts";
+import { type AuditEvent, presentAuditEvent, recordAudit } from "./audit.service.ts";
 import type { Ctx, Deps } from "./context.ts";
-import { type Activation, type License, presentActivation, presentLicense } from "./license.view.ts";
+import {
+  type Activation,
+  type Customer,
+  type License,
+  presentActivation,
+  presentLicense,
+} from "./license.view.ts";
 import { groupInScope, requireRight, visibilityScope } from "./permissions.ts";
+import type { LicenseState } from "./ticket.service.ts";
 
 export interface LicenseQuery {
   product?: number;
   order?: string;
+  /** The stored status, `active` or `revoked`. */
   status?: string;
+  /** What the license allows today: `active`, `expired` (past its expiry day) or `revoked`. */
+  state?: LicenseState;
+  category?: string;
+  /** Part of the order's customer name, email or company. */
+  customer?: string;
+  /** Created at or after this instant (ISO 8601). */
+  createdFrom?: string;
+  /** Created before this instant (ISO 8601). */
+  createdTo?: string;
   sort: "createdAt" | "-createdAt";
   cursor?: string;
   limit: number;
+}
+
+/** A license as lists show it: with what it allows today and its order's customer. */
+export interface LicenseSummary extends License {
+  state: LicenseState;
+  customer: Customer | null;
+  externalOrderNumber: string | null;
+}
+
+/** A license with its activations and what it allows today. */
+export interface LicenseDetail extends License {
+  state: LicenseState;
+  activations: Activation[];
+  /** The UTC day `state` holds for. */
+  today: string;
+}
+
+/** How one order-specific parameter of a license may be modified. */
+export interface ModifiableParameter {
+  definition: ParameterDefinition;
+  /**
+   * `free`: any value the product allows (a license created without a category);
+   * `flexible`: within the category's bounds; `fixed`: the category's value, shown read-only;
+   * `subscription`: follows the license's subscription and changes only by renewal;
+   * `default`: not configurable in the category, it keeps the product's default;
+   * `static`: the same for every license of the product.
+   */
+  mode: "free" | "flexible" | "fixed" | "subscription" | "default" | "static";
+  /** The control that captures it: a features parameter is a set of choices, a boolean a yes/no. */
+  input: InputKind | "features" | "boolean";
+  /** The values a select (or the features a features control) offers, with what each means. */
+  options: { value: ParameterValue | null; label: string }[];
+  /** The bounds of a number. */
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  /** The bounds of a text. */
+  maxLength?: number;
+  pattern?: string;
+  /** The first and last day a date may take. */
+  minDate?: string;
+  maxDate?: string;
+  /** The value as requested: a relative date stays relative. */
+  requested: ParameterValue | null;
+  /** The value in effect: dates resolved. */
+  value: ParameterValue | null;
+}
+
+/** One event of a license's history, with who acted in words. */
+export interface LicenseHistoryEvent extends AuditEvent {
+  /** The acting user's email, the API key's name and owner, "customer", "renewal job" or "system". */
+  who: string;
+}
+
+/** Events read per entity of a license's history. */
+const HISTORY_LIMIT = 500;
+
+/** What a license allows on `today`: revoked is terminal; past its expiry day it is expired. */
+export function licenseState(row: Pick<LicenseRow, "status" | "expires_at">, today: string): LicenseState {
+  if (row.status === "revoked") return "revoked";
+  if (row.expires_at !== null && row.expires_at < today) return "expired";
+  return "active";
+}
+
+function presentSummary(row: LicenseListRow, today: string): LicenseSummary {
+  const hasCustomer =
+    row.customer_name !== null || row.customer_email !== null || row.customer_company !== null;
+  return {
+    ...presentLicense(row),
+    state: licenseState(row, today),
+    customer: hasCustomer
+      ? { name: row.customer_name, email: row.customer_email, company: row.customer_company }
+      : null,
+    externalOrderNumber: row.external_order_number,
+  };
 }
 
 export class LicenseService {
@@ -40,20 +149,175 @@ export class LicenseService {
   }
 
   async list(ctx: Ctx, q: LicenseQuery): Promise<{ data: License[]; nextCursor: string | null }> {
+    const { rows, nextCursor } = await this.page(ctx, q);
+    return { data: rows.map(presentLicense), nextCursor };
+  }
+
+  /** The licenses the caller can see, as lists show them: with state and customer. */
+  async summaries(ctx: Ctx, q: LicenseQuery): Promise<{ data: LicenseSummary[]; nextCursor: string | null }> {
+    const today = dayOf(this.deps.clock.now());
+    const { rows, nextCursor } = await this.page(ctx, q);
+    return { data: rows.map((r) => presentSummary(r, today)), nextCursor };
+  }
+
+  private async page(
+    ctx: Ctx,
+    q: LicenseQuery,
+  ): Promise<{ rows: LicenseListRow[]; nextCursor: string | null }> {
+    const today = dayOf(this.deps.clock.now());
     const rows = await listLicenses(this.deps.db, {
       scope: visibilityScope(ctx),
       productCode: q.product,
       orderId: q.order,
       status: q.status,
+      state: q.state ? { state: q.state, today } : undefined,
+      categoryId: q.category,
+      customer: q.customer,
+      createdFrom: q.createdFrom === undefined ? undefined : new Date(q.createdFrom).toISOString(),
+      createdTo: q.createdTo === undefined ? undefined : new Date(q.createdTo).toISOString(),
       afterId: q.cursor,
       descending: q.sort === "-createdAt",
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
+    return { rows: page, nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null };
+  }
+
+  /** A license the caller can see, with its activations and what it allows today. */
+  async detail(ctx: Ctx, id: string): Promise<LicenseDetail> {
+    const row = await this.visible(ctx, this.deps.db, id);
+    const today = dayOf(this.deps.clock.now());
+    const activations = await findActivationsByLicenses(this.deps.db, [id]);
     return {
-      data: page.map(presentLicense),
-      nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
+      ...presentLicense(row),
+      state: licenseState(row, today),
+      activations: activations.map(presentActivation),
+      today,
     };
+  }
+
+  /**
+   * The order-specific and static parameters of a visible license (from the product revision it
+   * was created with) and how each may be modified: the same rules `modify` checks, for building a form.
+   */
+  async modifiable(ctx: Ctx, id: string): Promise<ModifiableParameter[]> {
+    const db = this.deps.db;
+    const row = await this.visible(ctx, db, id);
+    const revision = await findProductRevision(db, row.product_id, row.product_revision);
+    const defs = JSON.parse(revision!.parameters) as ParameterDefinition[];
+    const cp =
+      row.category_id === null ? undefined : await findCategoryProduct(db, row.category_id, row.product_id);
+    const config = cp ? (JSON.parse(cp.config) as CategoryProductConfig) : null;
+    const driven = config?.subscription ? drivenParameter(config.subscription.type) : null;
+    const created = new Date(row.created_at);
+    const rules = JSON.parse(row.rules) as Record<string, ParameterValue | null>;
+    const values = JSON.parse(row.values) as Record<string, ParameterValue | null>;
+    const day = (relative: string | undefined) =>
+      relative && isDuration(relative) ? addDuration(dayOf(created), parseDuration(relative)!) : undefined;
+    const label = (d: ParameterDefinition, v: ParameterValue | null): string => {
+      if (v === null) return "None";
+      if (d.type === "boolean") return v ? "Yes" : "No";
+      if (d.type === "date" && typeof v === "string" && isDuration(v))
+        return `${v} (${resolveDate(v, created)})`;
+      return Array.isArray(v) ? v.join(", ") : String(v);
+    };
+    return defs
+      .filter((d) => d.binding !== "activation")
+      .map((d): ModifiableParameter => {
+        const rule = config?.parameters[d.key];
+        const mode: ModifiableParameter["mode"] =
+          d.binding === "static"
+            ? "static"
+            : row.category_id === null
+              ? "free"
+              : d.key === driven
+                ? "subscription"
+                : !rule
+                  ? "default"
+                  : rule.mode;
+        const flexible = rule?.mode === "flexible" ? (rule as FlexibleRule) : undefined;
+        const input: ModifiableParameter["input"] =
+          d.type === "features"
+            ? "features"
+            : flexible
+              ? inputOf(d, flexible)
+              : d.type === "boolean"
+                ? "boolean"
+                : d.type === "select"
+                  ? "select"
+                  : (d.type as InputKind);
+        const offered = flexible
+          ? optionsOf(d, flexible)
+          : d.type === "features"
+            ? (d.features ?? [])
+            : d.type === "select"
+              ? (d.options ?? [])
+              : d.type === "boolean"
+                ? [true, false]
+                : [];
+        const tighter = (
+          a: number | undefined,
+          b: number | undefined,
+          pick: (x: number, y: number) => number,
+        ) => (a === undefined ? b : b === undefined ? a : pick(a, b));
+        return {
+          definition: d,
+          mode,
+          input,
+          options: offered.map((o) => ({ value: o, label: label(d, o) })),
+          min: tighter(d.min, flexible?.min, Math.max),
+          max: tighter(d.max, flexible?.max, Math.min),
+          integer: d.type === "number" ? (d.integer ?? d.key === "seats") : undefined,
+          maxLength: tighter(d.maxLength, flexible?.maxLength, Math.min),
+          pattern: flexible?.pattern ?? d.pattern,
+          minDate: day(flexible?.minRelative),
+          maxDate: day(flexible?.maxRelative),
+          requested: rules[d.key] ?? values[d.key] ?? null,
+          value: values[d.key] ?? null,
+        };
+      });
+  }
+
+  /**
+   * The audit events of a visible license, newest first: its own, its activations' and its
+   * subscription's (renewals, cancellations), each with who acted in words.
+   */
+  async history(ctx: Ctx, id: string): Promise<LicenseHistoryEvent[]> {
+    const db = this.deps.db;
+    const row = await this.visible(ctx, db, id);
+    const activations = await findActivationsByLicenses(db, [id]);
+    const subscriptions = await listSubscriptions(db, {
+      scope: visibilityScope(ctx),
+      licenseId: id,
+      limit: 10,
+    });
+    const entities: [string, string][] = [
+      ["license", row.id],
+      ...activations.map((a): [string, string] => ["activation", a.id]),
+      ...subscriptions.map((s): [string, string] => ["subscription", s.id]),
+    ];
+    const scope = visibilityScope(ctx);
+    const rows = (
+      await Promise.all(
+        entities.map(([entityType, entityId]) =>
+          listAuditEvents(db, { scope, entityType, entityId, newestFirst: true, limit: HISTORY_LIMIT }),
+        ),
+      )
+    ).flat();
+    rows.sort((a, b) => Number(b.seq) - Number(a.seq));
+    const who = (r: AuditEventListRow): string => {
+      const person =
+        r.actor_name && r.actor_email
+          ? `${r.actor_name} (${r.actor_email})`
+          : (r.actor_email ?? "a deleted user");
+      if (r.actor_type === "user") return person;
+      if (r.actor_type === "api_key")
+        return r.actor_key_name ? `${person}, API key “${r.actor_key_name}”` : "an API key";
+      if (r.actor_type === "customer") return "the customer (ticket holder)";
+      if (r.actor_type === "job") return "the renewal job";
+      return "the system";
+    };
+    return rows.map((r) => ({ ...presentAuditEvent(r), who: who(r) }));
   }
 
   /**

@@ -80,21 +80,67 @@ export interface LicenseFilter {
   scope: Scope;
   productCode?: number;
   orderId?: string;
+  /** The stored status: `active` or `revoked`. */
   status?: string;
+  /**
+   * What the license allows today (`today`, a UTC day): `active` (not revoked, not past its
+   * expiry), `expired` (not revoked, its expiry day has passed) or `revoked`.
+   */
+  state?: { state: "active" | "expired" | "revoked"; today: string };
+  categoryId?: string;
+  /** Part of the order's customer name, email or company, any case. */
+  customer?: string;
+  /** Created at or after this instant. */
+  createdFrom?: string;
+  /** Created before this instant. */
+  createdTo?: string;
   afterId?: string;
   descending: boolean;
   limit: number;
 }
 
-export function listLicenses(db: Db, f: LicenseFilter): Promise<LicenseRow[]> {
-  let q = db.selectFrom("licenses").selectAll();
+/** A license with the customer of its order, as lists show it. */
+export type LicenseListRow = LicenseRow & {
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_company: string | null;
+  external_order_number: string | null;
+};
+
+export function listLicenses(db: Db, f: LicenseFilter): Promise<LicenseListRow[]> {
+  let q = db
+    .selectFrom("licenses")
+    .innerJoin("orders", "orders.id", "licenses.order_id")
+    .selectAll("licenses")
+    .select([
+      "orders.customer_name",
+      "orders.customer_email",
+      "orders.customer_company",
+      "orders.external_order_number",
+    ]);
   q = q.where(inScope(f.scope, "licenses.group_id"));
-  if (f.productCode !== undefined) q = q.where("product_code", "=", f.productCode);
-  if (f.orderId) q = q.where("order_id", "=", f.orderId);
-  if (f.status) q = q.where("status", "=", f.status);
-  if (f.afterId) q = q.where("id", f.descending ? "<" : ">", f.afterId);
+  if (f.productCode !== undefined) q = q.where("licenses.product_code", "=", f.productCode);
+  if (f.orderId) q = q.where("licenses.order_id", "=", f.orderId);
+  if (f.status) q = q.where("licenses.status", "=", f.status);
+  if (f.state) {
+    const { state, today } = f.state;
+    if (state === "revoked") q = q.where("licenses.status", "=", "revoked");
+    else if (state === "expired")
+      q = q.where("licenses.status", "=", "active").where("licenses.expires_at", "<", today);
+    else
+      q = q
+        .where("licenses.status", "=", "active")
+        .where((eb) =>
+          eb.or([eb("licenses.expires_at", "is", null), eb("licenses.expires_at", ">=", today)]),
+        );
+  }
+  if (f.categoryId) q = q.where("licenses.category_id", "=", f.categoryId);
+  if (f.customer) q = q.where("orders.customer_search", "like", `%${f.customer.toLowerCase()}%`);
+  if (f.createdFrom) q = q.where("licenses.created_at", ">=", f.createdFrom);
+  if (f.createdTo) q = q.where("licenses.created_at", "<", f.createdTo);
+  if (f.afterId) q = q.where("licenses.id", f.descending ? "<" : ">", f.afterId);
   return q
-    .orderBy("id", f.descending ? "desc" : "asc")
+    .orderBy("licenses.id", f.descending ? "desc" : "asc")
     .limit(f.limit)
     .execute();
 }

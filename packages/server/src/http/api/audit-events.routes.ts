@@ -58,7 +58,8 @@ export async function auditRoutes(app: App, services: Services): Promise<void> {
         tags: ["audit"],
         security: [{ apiKey: [] }],
         summary: "Read the audit log",
-        description: "Every change, oldest first: who, through which channel, what, before and after.",
+        description:
+          "Every change, oldest first: who, through which channel, what, before and after. ISV admins read every event; the admins of other groups read the events of their group's subtree (events without a group, such as catalog changes, are the vendor's); other users are refused.",
         querystring: AuditQuery,
         response: { 200: Page(AuditEvent), ...errors(400, 401, 403) },
       },
