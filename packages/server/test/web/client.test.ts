@@ -22,4 +22,36 @@ describe.each(await dialects())("the web test client on %s", (dialect) => {
     expect(res.status).toBe(303);
     expect(res.location).toBe("/login");
   });
+
+  it("returns a signed-in visitor only to paths of this site, whatever `next` holds", async () => {
+    const web = await new WebClient(server.url).signIn("admin@vendor.test", "correct horse battery");
+    for (const next of [
+      "/%09/evil.test/login",
+      "/%0a",
+      "%2F%2Fevil.test",
+      "/%5Cevil.test",
+      "https://evil.test",
+    ]) {
+      const res = await web.get(`/login?next=${next}`);
+      expect(res.status, next).toBe(303);
+      expect(res.location, next).toBe("/");
+    }
+    expect((await web.get("/login?next=/orders%3Fstatus%3Dactive")).location).toBe("/orders?status=active");
+  });
+
+  it("takes only the session's token on a form while signed in", async () => {
+    // The sign-in page's token comes from the `_csrf` cookie; once signed in it no longer counts.
+    const web = new WebClient(server.url);
+    await web.get("/login");
+    const beforeSignIn = web.csrfToken!;
+    await web.signIn("admin@vendor.test", "correct horse battery");
+    const fields = {
+      currentPassword: "correct horse battery",
+      newPassword: "another horse battery",
+      confirmPassword: "another horse battery",
+    };
+    const refused = await web.post("/account/password", { ...fields, _csrf: beforeSignIn });
+    expect(refused.status).toBe(403);
+    expect(textOf(refused.html)).toContain("The form was too old or did not come from this site");
+  });
 });

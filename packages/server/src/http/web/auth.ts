@@ -34,12 +34,18 @@ export function loadSession(services: Services) {
 
 /**
  * A path of this site to return to after sign-in, or "/" for anything else (absolute URLs,
- * protocol-relative `//host`, backslash tricks), so `next` cannot send anybody elsewhere.
+ * protocol-relative `//host`, backslash, tab and line-break tricks), so `next` cannot send
+ * anybody elsewhere.
  */
 export function safeNext(next: unknown): string {
-  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.includes("\\"))
-    return "/";
-  return next.length > 2000 ? "/" : next;
+  if (typeof next !== "string" || next.length > 2000 || !next.startsWith("/")) return "/";
+  // Browsers drop tabs and line breaks from addresses ("/\t/evil" becomes "//evil"), and a
+  // control character cannot go into a Location header: such a path is not ours.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
+  if (/[\x00-\x20\x7f\\]/.test(next)) return "/";
+  const url = new URL(next, "http://licentra.invalid");
+  if (url.origin !== "http://licentra.invalid" || next.startsWith("//")) return "/";
+  return `${url.pathname}${url.search}`;
 }
 
 /** Where a request without a valid session is sent: the sign-in page, saying why, then back. */

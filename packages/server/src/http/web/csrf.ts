@@ -10,7 +10,9 @@ import { sameSecret } from "../../services/session.service.ts";
  * - not signed in (sign-in form, depot): @fastify/csrf-protection's double-submit token, derived
  *   from a secret in the HttpOnly `_csrf` cookie.
  *
- * A form rendered before a sign-in or sign-out still verifies through the `_csrf` cookie path.
+ * While a session exists only its token counts (the sign-in form excepted, which replaces the
+ * session), so a `_csrf` cookie planted by a sibling domain cannot stand in for it. A form
+ * rendered before a sign-out still verifies through the `_csrf` cookie path.
  */
 export const CSRF_FIELD = "_csrf";
 
@@ -26,6 +28,15 @@ export function submittedToken(request: FastifyRequest): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The same 403 @fastify/csrf-protection answers, which the web error handler renders. */
+function refuse(reply: FastifyReply): void {
+  const err = Object.assign(new Error("Invalid csrf token"), {
+    code: "FST_CSRF_INVALID_TOKEN",
+    statusCode: 403,
+  });
+  reply.send(err);
+}
+
 /**
  * The preHandler that checks the token. A mismatch ends in @fastify/csrf-protection's 403
  * (FST_CSRF_INVALID_TOKEN or FST_CSRF_MISSING_SECRET), which the web error handler renders.
@@ -35,6 +46,7 @@ export function verifyCsrf(app: FastifyInstance) {
     const token = submittedToken(request);
     const session = request.cookieSession;
     if (session && token !== undefined && sameSecret(token, session.csrfToken)) done();
+    else if (session && request.routeOptions.url !== "/login") refuse(reply);
     else app.csrfProtection(request, reply, done);
   };
 }

@@ -67,10 +67,14 @@ describe("web forms", () => {
 
   it("only returns to paths of this site after sign-in", () => {
     expect(safeNext("/account?tab=1")).toBe("/account?tab=1");
+    expect(safeNext("/orders/%0a")).toBe("/orders/%0a");
     for (const evil of [
       "https://evil.test/",
       "//evil.test/",
       "/\\evil.test",
+      "/\t/evil.test/login",
+      "/\n/evil.test",
+      "/ /evil.test",
       "javascript:alert(1)",
       undefined,
       42,
