@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { FastifyReply } from "fastify";
 
 /** One CSV cell: text, a number, a boolean, or empty. */
@@ -27,7 +28,9 @@ export function csvLine(values: CsvValue[]): string {
 
 /**
  * Sends a whole list as a CSV download: the header, then every page the fetcher returns, read
- * with the same filters and visibility as the page on screen, up to `CSV_MAX_ROWS` rows.
+ * with the same filters and visibility as the page on screen, up to `CSV_MAX_ROWS` rows. The
+ * first page is read before anything is sent (so a refusal is still a proper error page); the
+ * rest streams page by page, so a long export never sits in memory as a whole.
  */
 export async function sendCsv<C>(
   reply: FastifyReply,
@@ -35,27 +38,29 @@ export async function sendCsv<C>(
   header: string[],
   fetchPage: PageFetcher<C>,
 ): Promise<FastifyReply> {
-  const parts: string[] = [csvLine(header)];
-  let cursor: C | undefined;
-  let count = 0;
-  for (;;) {
-    const page = await fetchPage(cursor);
-    for (const row of page.rows) {
-      if (count === CSV_MAX_ROWS) break;
-      parts.push(csvLine(row));
-      count++;
+  const first = await fetchPage(undefined);
+  async function* chunks(): AsyncGenerator<string> {
+    yield csvLine(header);
+    let page = first;
+    let count = 0;
+    for (;;) {
+      let chunk = "";
+      for (const row of page.rows) {
+        if (count === CSV_MAX_ROWS) {
+          yield `${chunk}${csvLine([`(stopped after ${CSV_MAX_ROWS} rows: narrow the filters)`])}`;
+          return;
+        }
+        chunk += csvLine(row);
+        count++;
+      }
+      yield chunk;
+      if (page.next === null) return;
+      page = await fetchPage(page.next);
     }
-    if (count === CSV_MAX_ROWS && (page.next !== null || page.rows.length > 0)) {
-      if (page.next !== null)
-        parts.push(csvLine([`(stopped after ${CSV_MAX_ROWS} rows: narrow the filters)`]));
-      break;
-    }
-    if (page.next === null) break;
-    cursor = page.next;
   }
   return reply
     .header("content-type", "text/csv; charset=utf-8")
     .header("content-disposition", `attachment; filename="${filename}"`)
     .header("cache-control", "no-store")
-    .send(parts.join(""));
+    .send(Readable.from(chunks()));
 }
