@@ -126,8 +126,16 @@ export class ApiKeyService {
     };
     const write = async (trx: Db) => {
       await insertApiKey(trx, row);
+      // Recorded under the owner's group, so the admins above it see it in their audit log.
+      const owner = await findUserById(trx, row.user_id);
       await recordAudit(trx, ctx, now, [
-        { action: "api_key.created", entityType: "api_key", entityId: row.id, after: present(row) },
+        {
+          action: "api_key.created",
+          entityType: "api_key",
+          entityId: row.id,
+          groupId: owner?.group_id ?? null,
+          after: present(row),
+        },
       ]);
     };
     if (db === this.deps.db) await this.deps.db.transaction().execute(write);
@@ -163,7 +171,14 @@ export class ApiKeyService {
       await revokeApiKey(trx, id, now.toISOString());
       const after = present({ ...row, revoked_at: now.toISOString() });
       await recordAudit(trx, ctx, now, [
-        { action: "api_key.revoked", entityType: "api_key", entityId: id, before: present(row), after },
+        {
+          action: "api_key.revoked",
+          entityType: "api_key",
+          entityId: id,
+          groupId: owner?.group_id ?? null,
+          before: present(row),
+          after,
+        },
       ]);
       return after;
     });
