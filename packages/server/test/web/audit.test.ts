@@ -102,6 +102,22 @@ describe.each(await dialects())("the audit log page on %s", (dialect) => {
     expect((await carolApi.get("/api/v1/audit-events")).status).toBe(403);
   });
 
+  it("refuses a plain member before reading the filters: Not allowed, never a filter error", async () => {
+    const member = await new WebClient(s.url).signIn(carol.email, carol.password);
+    for (const path of [
+      "/audit?from=2026-02-30",
+      "/audit?from=yesterday&to=2026-13-40",
+      "/audit?action=a&action=b",
+      "/audit.csv?from=x",
+      "/audit.csv?cursor=-1",
+    ]) {
+      const page = await member.get(path);
+      expect(page.status, path).toBe(403);
+      expect(textOf(page.html), path).toContain("Only admins may read the audit log.");
+      expect(page.html, path).not.toContain('id="f-from-error"');
+    }
+  });
+
   it("filters by action, kind of thing, actor and days", async () => {
     expect(await csvIds(vendor, "?action=order.created")).toEqual([orders.bob, orders.carol, orders.alice]);
     const licenses = await csvIds(vendor, "?entityType=license");
@@ -133,6 +149,11 @@ describe.each(await dialects())("the audit log page on %s", (dialect) => {
     const impossible = await vendor.get("/audit?to=2026-13-40");
     expect(impossible.status).toBe(400);
     expect(impossible.html).toContain('id="f-to-error"');
+    // A key sent twice (a hand-made address) is refused like a malformed filter.
+    const twice = await vendor.get("/audit?action=order.created&action=license.created");
+    expect(twice.status).toBe(400);
+    expect(twice.html).toContain('id="f-action-error"');
+    expect((await vendor.get("/audit.csv?cursor=1&cursor=2")).status).toBe(400);
   });
 
   it("pages backwards through the log from a cursor", async () => {

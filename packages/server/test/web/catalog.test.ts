@@ -59,6 +59,42 @@ describe.each(await dialects())("the catalog pages on %s", (dialect) => {
     expect(rows.slice(1).map((r) => r.slice(0, 3))).toEqual([[String(alpha.code), "Alpha Editor", "active"]]);
   });
 
+  it("refuses a list address it cannot read: a cursor beyond the highest code, a key sent twice", async () => {
+    await createProduct(server.api, { name: "Cursor Studio" });
+    for (const path of [
+      "/catalog/products?cursor=9999999999",
+      "/catalog/products.csv?cursor=9999999999",
+      "/catalog/products?cursor=2147483648",
+      "/catalog/products?cursor=1&cursor=2",
+      "/catalog/products.csv?status=active&status=archived",
+      "/catalog/products?status=gone",
+    ]) {
+      const res = await web.get(path);
+      expect(res.status, path).toBe(400);
+      expect(textOf(res.html), path).toContain("The address of this page cannot be read");
+    }
+    // The highest code itself is a valid cursor: the page after it is empty.
+    const last = await web.get("/catalog/products?cursor=2147483647");
+    expect(last.status).toBe(200);
+    expect(textOf(last.html)).toContain("No product matches.");
+    const emptyFilters = await web.get("/catalog/products?search=&status=&cursor=");
+    expect(emptyFilters.status).toBe(200);
+    expect(textOf(emptyFilters.html)).toContain("Cursor Studio");
+  });
+
+  it("refuses to add a product code beyond the highest one, next to the field", async () => {
+    await createProduct(server.api, { name: "Offered Studio" });
+    const category = await createCategory(server.api, "Out of range");
+    await web.get(`/catalog/categories/${category.id}`);
+    for (const code of ["9999999999", "2147483648", "0"]) {
+      const res = await web.post(`/catalog/categories/${category.id}/products`, { code });
+      expect(res.status, code).toBe(400);
+      expect(errorOf(res.html, "code", "add"), code).toBe("Choose a product.");
+    }
+    const unchanged = await server.api.get(`/api/v1/categories/${category.id}`);
+    expect(unchanged.body.products).toEqual([]);
+  });
+
   it("creates a product with parameters through the form, adding a row without JavaScript", async () => {
     await web.get("/catalog/products/new");
     const fields = {

@@ -88,6 +88,20 @@ describe.each(await dialects())("partner pages on %s", (dialect) => {
     expect(all).toContain("Reseller Beta");
   });
 
+  it("refuses a group page address it cannot read with 400, and pages by the cursor it offers", async () => {
+    for (const query of ["?cursor=a&cursor=b", `?cursor=${"x".repeat(300)}`]) {
+      const res = await webA.get(`/partners/groups/${groupA.id}${query}`);
+      expect(res.status, query).toBe(400);
+      expect(textOf(res.html), query).toContain("The address of this page cannot be read");
+    }
+    const after = await webA.get(`/partners/groups/${groupA.id}?cursor=${encodeURIComponent(member.email)}`);
+    expect(after.status).toBe(200);
+    expect(textOf(after.html)).toContain("First page");
+    const empty = await webA.get(`/partners/groups/${groupA.id}?cursor=`);
+    expect(empty.status).toBe(200);
+    expect(textOf(empty.html)).toContain("Mo Member");
+  });
+
   it("answers 403 to users who are not admins", async () => {
     const web = await signedIn(member);
     for (const path of ["/partners", `/partners/groups/${groupA.id}`, `/partners/users/${member.id}`]) {

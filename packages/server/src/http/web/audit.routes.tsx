@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import type { Config } from "../../config/config.ts";
 import { addDuration, isIsoDate } from "../../domain/dates.ts";
-import { AppError } from "../../domain/errors.ts";
+import { AppError, ErrorCode } from "../../domain/errors.ts";
 import type { AuditQuery } from "../../services/audit.service.ts";
 import type { Services } from "../../services/index.ts";
 import { HTTP_STATUS } from "../errors.ts";
@@ -12,6 +12,7 @@ import { AuditFilters } from "./audit.schema.ts";
 import { sendCsv } from "./csv.ts";
 import { type FormErrors, formErrors, parseForm } from "./forms.ts";
 import type { ListQuery } from "./lists.tsx";
+import { isAdmin } from "./nav.ts";
 import { render } from "./render.tsx";
 
 /** Events per page. */
@@ -50,20 +51,34 @@ function parseFilters(query: ListQuery) {
 
 /** The audit log: ISV admins all of it, admins their subtree (the service decides), and its CSV. */
 export async function auditRoutes(app: FastifyInstance, services: Services, _config: Config): Promise<void> {
+  await app.register(async (audit) => auditPages(audit, services));
+}
+
+async function auditPages(app: FastifyInstance, services: Services): Promise<void> {
+  // Who may read the log is the service's rule (AuditService.list); this early exit uses the
+  // predicate the navigation offers "Audit log" with (isAdmin), so a person without the page
+  // gets "Not allowed" before the filters are read, never a 400 about a filter of a page they
+  // may not open. The service still checks every read.
+  app.addHook("preHandler", async (request) => {
+    if (!request.viewer || !isAdmin(request.viewer))
+      throw new AppError(ErrorCode.FORBIDDEN, "only admins may read the audit log", { required: "admin" });
+  });
+
   /** The page with the filters' errors and no events: a filter that cannot be read shows nothing. */
   function refused(
     request: FastifyRequest<{ Querystring: ListQuery }>,
     reply: FastifyReply,
     errors: FormErrors,
   ) {
+    const values = parseFilters(request.query).values;
     return render(
       reply,
       <AuditPage
         events={[]}
         nextCursor={null}
-        query={request.query}
+        query={values}
         errors={errors}
-        values={parseFilters(request.query).values}
+        values={values}
         isIsvAdmin={request.viewer!.user.isIsvAdmin}
       />,
       { status: 400 },
@@ -84,7 +99,7 @@ export async function auditRoutes(app: FastifyInstance, services: Services, _con
         <AuditPage
           events={events.data}
           nextCursor={events.nextCursor}
-          query={request.query}
+          query={form.values}
           values={form.values}
           isIsvAdmin={request.viewer!.user.isIsvAdmin}
         />,

@@ -15,9 +15,12 @@ import {
   durationFromText,
   formValuesOf,
   listFromText,
+  MAX_PRODUCT_CODE,
   ProductForm,
+  ProductListQuery,
   parseCategoryConfig,
   parseParameterRows,
+  productCodeOf,
   rowCount,
   rowValues,
 } from "./catalog.schema.ts";
@@ -37,10 +40,10 @@ import { sendCsv } from "./csv.ts";
 import { flash } from "./flash.ts";
 import { type FormErrors, type FormValues, formErrors, hasErrors, parseForm, sentence } from "./forms.ts";
 import type { ListQuery } from "./lists.tsx";
+import { badQuery, parseQuery } from "./query.ts";
 import { render, seeOther } from "./render.tsx";
 
 const PAGE_SIZE = 50;
-const MAX_CODE = 2147483647;
 
 type Code = { Params: { code: string } };
 type Id = { Params: { id: string } };
@@ -49,20 +52,24 @@ type Key = { Params: { key: string } };
 
 /** A product code from a URL; anything else is a product that does not exist. */
 function codeOf(text: string): number {
-  const code = /^[0-9]{1,10}$/.test(text) ? Number(text) : 0;
-  if (code < 1 || code > MAX_CODE) throw notFound("product", text);
+  const code = productCodeOf(text);
+  if (code === null) throw notFound("product", text);
   return code;
 }
 
-/** The product list's filters, as the query gave them (unknown values dropped). */
-function productQuery(raw: Record<string, unknown>): ListQuery {
-  const text = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string).trim() : undefined);
-  const status = text("status");
-  const cursor = text("cursor");
+/**
+ * The product list's filters and page. What the list's own form and links never send (a key
+ * twice, an unknown status, a cursor beyond the highest product code) answers 400.
+ */
+function productQuery(raw: unknown): { query: ListQuery; status?: string; cursor?: number } {
+  const q = parseQuery(ProductListQuery, raw);
+  const cursor = q.cursor ? Number(q.cursor) : undefined;
+  if (cursor !== undefined && cursor > MAX_PRODUCT_CODE)
+    throw badQuery({ cursor: "Start again from the first page." });
   return {
-    status: status === "active" || status === "archived" ? status : undefined,
-    search: text("search")?.slice(0, 200) || undefined,
-    cursor: cursor && /^[0-9]{1,10}$/.test(cursor) ? cursor : undefined,
+    query: { status: q.status || undefined, search: q.search || undefined, cursor: q.cursor || undefined },
+    status: q.status || undefined,
+    cursor,
   };
 }
 
@@ -129,29 +136,19 @@ function registerOverview(app: FastifyInstance, services: Services) {
 
 function registerProducts(app: FastifyInstance, services: Services, config: Config) {
   app.get("/catalog/products", async (request, reply) => {
-    const query = productQuery(request.query as Record<string, unknown>);
-    const page = await services.products.list({
-      status: query.status,
-      search: query.search,
-      cursor: query.cursor ? Number(query.cursor) : undefined,
-      limit: PAGE_SIZE,
-    });
+    const { query, status, cursor } = productQuery(request.query);
+    const page = await services.products.list({ status, search: query.search, cursor, limit: PAGE_SIZE });
     return render(reply, <ProductListPage products={page.data} nextCursor={page.nextCursor} query={query} />);
   });
 
   app.get("/catalog/products.csv", async (request, reply) => {
-    const query = productQuery(request.query as Record<string, unknown>);
+    const { query, status } = productQuery(request.query);
     return sendCsv<number>(
       reply,
       "products.csv",
       ["code", "name", "status", "description", "parameters", "revision", "fileValidity", "updatedAt"],
       async (cursor) => {
-        const page = await services.products.list({
-          status: query.status,
-          search: query.search,
-          cursor,
-          limit: 200,
-        });
+        const page = await services.products.list({ status, search: query.search, cursor, limit: 200 });
         return {
           rows: page.data.map((p) => [
             p.code,
@@ -177,8 +174,10 @@ function registerProducts(app: FastifyInstance, services: Services, config: Conf
     const parsed = parseParameterRows(values, rows);
     const errors = core.ok ? fieldErrors(parsed.errors) : merge(core.errors, parsed.errors);
     const code = Number(values.code ?? "");
-    if (creating && !errors.fields.code && !(code >= 1 && code <= MAX_CODE))
-      errors.fields.code = values.code ? `Use a whole number from 1 to ${MAX_CODE}.` : "Fill in this field.";
+    if (creating && !errors.fields.code && !(code >= 1 && code <= MAX_PRODUCT_CODE))
+      errors.fields.code = values.code
+        ? `Use a whole number from 1 to ${MAX_PRODUCT_CODE}.`
+        : "Fill in this field.";
     const validity = values.fileValidity ?? "";
     return {
       values,
@@ -403,8 +402,17 @@ function registerCategories(app: FastifyInstance, services: Services) {
     const { id } = request.params;
     const form = parseForm(AddProductForm, request.body);
     if (!form.ok) return categoryPage(request, reply, id, { add: form }, 400);
+    const code = productCodeOf(form.value.code);
+    // A code beyond the highest product code is no product: refused before any query.
+    if (code === null)
+      return categoryPage(
+        request,
+        reply,
+        id,
+        { add: { errors: fieldErrors({ code: "Choose a product." }), values: form.values } },
+        400,
+      );
     const category = await services.categories.get(request.ctx, id);
-    const code = Number(form.value.code);
     // Adding twice (a double click) must not reset a configuration.
     if (!category.products.some((p) => p.code === code)) {
       try {

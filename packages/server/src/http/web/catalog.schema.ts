@@ -19,9 +19,38 @@ export const CategoryNameForm = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200, description: "Unique, compared case-insensitively" }),
 });
 
-/** The product to add to a category. */
+/**
+ * The highest product code: the REST API's limit (products.schema.ts), which the database's
+ * integer column holds on both dialects. A larger number is no product, and must not reach a query.
+ */
+export const MAX_PRODUCT_CODE = 2147483647;
+
+/** A product code as text, within 1..MAX_PRODUCT_CODE; null for anything else. */
+export function productCodeOf(text: string | undefined): number | null {
+  const code = text && /^[0-9]{1,10}$/.test(text) ? Number(text) : 0;
+  return code >= 1 && code <= MAX_PRODUCT_CODE ? code : null;
+}
+
+/** The product to add to a category (its code is checked against MAX_PRODUCT_CODE after). */
 export const AddProductForm = Type.Object({
   code: Type.String({ pattern: "^[0-9]{1,10}$", errorMessage: "Choose a product." }),
+});
+
+/**
+ * The product list's filters and page, as its GET form and its links send them. A key sent
+ * twice, a status that is not offered or a cursor that is not a product code is refused (400).
+ */
+export const ProductListQuery = Type.Object({
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+  status: Type.Optional(
+    Type.Union([Type.Literal(""), Type.Literal("active"), Type.Literal("archived")], {
+      errorMessage: "Choose active or archived.",
+    }),
+  ),
+  /** The code of the last product of the previous page. */
+  cursor: Type.Optional(
+    Type.String({ pattern: "^[0-9]{0,10}$", errorMessage: "Start again from the first page." }),
+  ),
 });
 
 /** The fixed fields of the product form; parameter rows are read by `parseParameterRows`. */

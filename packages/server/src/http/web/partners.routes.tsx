@@ -24,17 +24,18 @@ import {
   GrantForm,
   GroupCreateForm,
   GroupMoveForm,
+  GroupPageQuery,
   GroupRenameForm,
   UserCreateForm,
   UserEditForm,
 } from "./partners.schema.ts";
+import { parseQuery } from "./query.ts";
 import { render, seeOther } from "./render.tsx";
 
 /** Users per page of a group's user list. */
 const USERS_PER_PAGE = 50;
 
 type IdParams = { Params: { id: string } };
-type GroupListRequest = { Params: { id: string }; Querystring: { cursor?: string } };
 
 /**
  * The status a refused form answers with. Refusals that are not about the form's content (not
@@ -172,9 +173,10 @@ export async function partnersRoutes(
       }
     });
 
-    partners.get<GroupListRequest>("/partners/groups/:id", async (request, reply) =>
-      groupPage(request, reply, request.params.id, {}, 200, request.query.cursor || undefined),
-    );
+    partners.get<IdParams>("/partners/groups/:id", async (request, reply) => {
+      const query = parseQuery(GroupPageQuery, request.query);
+      return groupPage(request, reply, request.params.id, {}, 200, query.cursor || undefined);
+    });
 
     partners.get<IdParams>("/partners/groups/:id.csv", async (request, reply) => {
       const group = await services.groups.get(request.ctx, request.params.id);

@@ -62,3 +62,11 @@ export const GrantForm = Type.Object({
     errorMessage: "Press Grant or Revoke.",
   }),
 });
+
+/**
+ * The query of a group's page: the email of the last user of the previous page. Sent twice, or
+ * longer than an email, it is refused (400).
+ */
+export const GroupPageQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 254, errorMessage: "Start again from the first page." })),
+});
