@@ -82,6 +82,34 @@ function presentListed(r: AuditEventListRow): ListedAuditEvent {
   };
 }
 
+/**
+ * Who acted, in words a person recognizes: "Ada Lovelace (ada@example.com)", with
+ * ", API key “ERP”" when through an API key, "the customer (ticket holder)", "the renewal job"
+ * or "the system".
+ */
+export function actorInWords(r: AuditEventListRow): string {
+  const person =
+    r.actor_name && r.actor_email
+      ? `${r.actor_name} (${r.actor_email})`
+      : (r.actor_email ?? "a deleted user");
+  if (r.actor_type === "user") return person;
+  if (r.actor_type === "api_key")
+    return r.actor_key_name ? `${person}, API key “${r.actor_key_name}”` : "an API key";
+  if (r.actor_type === "customer") return "the customer (ticket holder)";
+  if (r.actor_type === "job") return "the renewal job";
+  return "the system";
+}
+
+/** One event of an order's or a license's history, with who acted in words (`actorInWords`). */
+export interface HistoryEvent extends AuditEvent {
+  who: string;
+}
+
+/** An event as a history shows it. */
+export function presentHistoryEvent(r: AuditEventListRow): HistoryEvent {
+  return { ...presentAuditEvent(r), who: actorInWords(r) };
+}
+
 export interface AuditQuery {
   entityType?: string;
   entityId?: string;

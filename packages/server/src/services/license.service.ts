@@ -16,7 +16,7 @@ import {
 } from "../domain/parameters.ts";
 import { drivenParameter } from "../domain/subscriptions.ts";
 import { findActivationsByLicenses } from "../store/activation.store.ts";
-import { type AuditEventListRow, listAuditEvents } from "../store/audit.store.ts";
+import { listAuditEvents } from "../store/audit.store.ts";
 import { findCategoryProduct } from "../store/category.store.ts";
 import type { Db } from "../store/db.ts";
 import {
@@ -31,8 +31,7 @@ import {
 } from "../store/license.store.ts";
 import { setOrderStatus } from "../store/order.store.ts";
 import { findProductRevision } from "../store/product.store.ts";
-import { listSubscriptions } from "../store/subscription.store.ts";
-import { type AuditEvent, presentAuditEvent, recordAudit } from "./audit.service.ts";
+import { type HistoryEvent, presentHistoryEvent, recordAudit } from "./audit.service.ts";
 import type { Ctx, Deps } from "./context.ts";
 import {
   type Activation,
@@ -110,12 +109,9 @@ export interface ModifiableParameter {
 }
 
 /** One event of a license's history, with who acted in words. */
-export interface LicenseHistoryEvent extends AuditEvent {
-  /** The acting user's email, the API key's name and owner, "customer", "renewal job" or "system". */
-  who: string;
-}
+export type LicenseHistoryEvent = HistoryEvent;
 
-/** Events read per entity of a license's history. */
+/** The most events a license's history shows (the newest). */
 const HISTORY_LIMIT = 500;
 
 /** What a license allows on `today`: revoked is terminal; past its expiry day it is expired. */
@@ -285,39 +281,13 @@ export class LicenseService {
   async history(ctx: Ctx, id: string): Promise<LicenseHistoryEvent[]> {
     const db = this.deps.db;
     const row = await this.visible(ctx, db, id);
-    const activations = await findActivationsByLicenses(db, [id]);
-    const subscriptions = await listSubscriptions(db, {
+    const rows = await listAuditEvents(db, {
       scope: visibilityScope(ctx),
-      licenseId: id,
-      limit: 10,
+      licenseId: row.id,
+      newestFirst: true,
+      limit: HISTORY_LIMIT,
     });
-    const entities: [string, string][] = [
-      ["license", row.id],
-      ...activations.map((a): [string, string] => ["activation", a.id]),
-      ...subscriptions.map((s): [string, string] => ["subscription", s.id]),
-    ];
-    const scope = visibilityScope(ctx);
-    const rows = (
-      await Promise.all(
-        entities.map(([entityType, entityId]) =>
-          listAuditEvents(db, { scope, entityType, entityId, newestFirst: true, limit: HISTORY_LIMIT }),
-        ),
-      )
-    ).flat();
-    rows.sort((a, b) => Number(b.seq) - Number(a.seq));
-    const who = (r: AuditEventListRow): string => {
-      const person =
-        r.actor_name && r.actor_email
-          ? `${r.actor_name} (${r.actor_email})`
-          : (r.actor_email ?? "a deleted user");
-      if (r.actor_type === "user") return person;
-      if (r.actor_type === "api_key")
-        return r.actor_key_name ? `${person}, API key “${r.actor_key_name}”` : "an API key";
-      if (r.actor_type === "customer") return "the customer (ticket holder)";
-      if (r.actor_type === "job") return "the renewal job";
-      return "the system";
-    };
-    return rows.map((r) => ({ ...presentAuditEvent(r), who: who(r) }));
+    return rows.map(presentHistoryEvent);
   }
 
   /**

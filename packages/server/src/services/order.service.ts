@@ -20,6 +20,7 @@ import {
 import { alignEnd, resolveFirstTerm, type SubscriptionConfig } from "../domain/subscriptions.ts";
 import { newTicket, normalizeTicket } from "../domain/ticket.ts";
 import { findActivationsByLicenses } from "../store/activation.store.ts";
+import { listAuditEvents } from "../store/audit.store.ts";
 import { findCategoryById, findCategoryProducts, listCategories } from "../store/category.store.ts";
 import {
   findOrderFieldValues,
@@ -32,7 +33,6 @@ import { findGrantsOfUser } from "../store/grant.store.ts";
 import { findGroupById } from "../store/group.store.ts";
 import { findLicensesByOrders, insertLicenses, type LicenseRow } from "../store/license.store.ts";
 import {
-  findOrderAuditEvents,
   findOrderByExternalNumber,
   findOrderById,
   insertOrder,
@@ -40,9 +40,8 @@ import {
   type OrderRow,
 } from "../store/order.store.ts";
 import { findProductsByCodes, listProducts, type ProductRow } from "../store/product.store.ts";
-import { listSubscriptions } from "../store/subscription.store.ts";
-import { findApiKey, findUserById } from "../store/user.store.ts";
-import { type AuditEvent, presentAuditEvent, recordAudit } from "./audit.service.ts";
+import { findUserById } from "../store/user.store.ts";
+import { type HistoryEvent, presentHistoryEvent, recordAudit } from "./audit.service.ts";
 import { type Ctx, type Deps, ROOT_GROUP_ID } from "./context.ts";
 import { type DataField, toDefinition } from "./data-field.service.ts";
 import {
@@ -165,10 +164,8 @@ export interface OrderForm {
   dataFields: DataField[];
 }
 
-/** One event of an order's history, with the name of who acted when it is known. */
-export interface OrderHistoryEvent extends AuditEvent {
-  actorName: string | null;
-}
+/** One event of an order's history, with who acted in words. */
+export type OrderHistoryEvent = HistoryEvent;
 
 /** An order with everything its detail page shows. */
 export interface OrderDetail {
@@ -179,9 +176,9 @@ export interface OrderDetail {
   /** The order's data field values with their labels, in the vendor's order. */
   dataFields: { key: string; label: string; value: string | number }[];
   licenses: (License & { activations: Activation[] })[];
-  /** The audit events of the order, its licenses, activations and subscriptions, oldest first. */
+  /** The audit events of the order, its licenses, activations and subscriptions, newest first. */
   history: OrderHistoryEvent[];
-  /** True when the order has more events than `history` holds. */
+  /** True when the order has more events than `history` holds (it holds the newest). */
   historyTruncated: boolean;
 }
 
@@ -505,25 +502,12 @@ export class OrderService {
     const row = (await findOrderById(db, id))!;
     const licenseIds = order.licenses.map((l) => l.id);
     const activations = (await findActivationsByLicenses(db, licenseIds)).map(presentActivation);
-    const subscriptions = await listSubscriptions(db, {
+    const events = await listAuditEvents(db, {
       scope: visibilityScope(ctx),
       orderId: id,
-      limit: MAX_LICENSES_PER_ORDER,
+      newestFirst: true,
+      limit: MAX_HISTORY + 1,
     });
-    const events = await findOrderAuditEvents(
-      db,
-      [id, ...licenseIds, ...activations.map((a) => a.id), ...subscriptions.map((s) => s.id)],
-      MAX_HISTORY + 1,
-    );
-    const names = new Map<string, string | null>();
-    const actorName = async (e: AuditEvent): Promise<string | null> => {
-      const key = `${e.actor.type}:${e.actor.id}`;
-      if (!names.has(key)) names.set(key, await this.actorName(db, e));
-      return names.get(key) ?? null;
-    };
-    const history: OrderHistoryEvent[] = [];
-    for (const e of events.slice(0, MAX_HISTORY).map(presentAuditEvent))
-      history.push({ ...e, actorName: await actorName(e) });
     const category = row.category_id ? await findCategoryById(db, row.category_id) : undefined;
     const group = await findGroupById(db, row.group_id);
     const creator = row.created_by ? await findUserById(db, row.created_by) : undefined;
@@ -540,21 +524,9 @@ export class OrderService {
         ...l,
         activations: activations.filter((a) => a.licenseId === l.id),
       })),
-      history,
+      history: events.slice(0, MAX_HISTORY).map(presentHistoryEvent),
       historyTruncated: events.length > MAX_HISTORY,
     };
-  }
-
-  /** Who an audit event's actor is, in words a person recognizes. */
-  private async actorName(db: Db, e: AuditEvent): Promise<string | null> {
-    if (!e.actor.id) return null;
-    if (e.actor.type === "user") return (await findUserById(db, e.actor.id))?.name ?? null;
-    if (e.actor.type === "api_key") {
-      const key = await findApiKey(db, e.actor.id);
-      const user = key ? await findUserById(db, key.user_id) : undefined;
-      return key ? `API key “${key.name}”${user ? ` of ${user.name}` : ""}` : null;
-    }
-    return null;
   }
 
   async list(ctx: Ctx, q: OrderQuery): Promise<{ data: Order[]; nextCursor: string | null }> {

@@ -1,6 +1,14 @@
-import { type Insertable, type Selectable, sql } from "kysely";
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Selectable,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from "kysely";
 import type { Db } from "./db.ts";
-import type { AuditEventTable } from "./schema.ts";
+import type { AuditEventTable, Database } from "./schema.ts";
 import type { Scope } from "./scope.ts";
 import { groupScope } from "./subscription.store.ts";
 
@@ -26,6 +34,13 @@ export interface AuditFilter {
   scope: Scope;
   entityType?: string;
   entityId?: string;
+  /**
+   * The events of an order's entities: the order itself, its licenses, their activations and
+   * the order's subscriptions. Selected by subqueries, so an order of any size is one query.
+   */
+  orderId?: string;
+  /** The events of a license's entities: the license itself, its activations and subscriptions. */
+  licenseId?: string;
   action?: string;
   actorId?: string;
   /** Events by the user with this email, signed in or through one of its API keys. */
@@ -36,6 +51,60 @@ export interface AuditFilter {
   cursorSeq?: number;
   newestFirst?: boolean;
   limit: number;
+}
+
+type AuditEb = ExpressionBuilder<Database, "audit_events">;
+
+/**
+ * Events of one entity type whose entity is among the ids a subquery selects. The type comes
+ * first, as in the `audit_entity (entity_type, entity_id)` index.
+ */
+function entitiesOf(
+  eb: AuditEb,
+  type: string,
+  ids: SelectQueryBuilder<Database, keyof Database, { id: string }>,
+): Expression<SqlBool> {
+  return eb.and([eb("audit_events.entity_type", "=", type), eb("audit_events.entity_id", "in", ids)]);
+}
+
+/** The events of an order, its licenses, their activations and its subscriptions. */
+function ofOrder(eb: AuditEb, orderId: string): Expression<SqlBool> {
+  const licenses = () =>
+    eb.selectFrom("licenses").select("licenses.id").where("licenses.order_id", "=", orderId);
+  return eb.or([
+    eb.and([eb("audit_events.entity_type", "=", "order"), eb("audit_events.entity_id", "=", orderId)]),
+    entitiesOf(eb, "license", licenses()),
+    entitiesOf(
+      eb,
+      "activation",
+      eb.selectFrom("activations").select("activations.id").where("activations.license_id", "in", licenses()),
+    ),
+    entitiesOf(
+      eb,
+      "subscription",
+      eb.selectFrom("subscriptions").select("subscriptions.id").where("subscriptions.order_id", "=", orderId),
+    ),
+  ]);
+}
+
+/** The events of a license, its activations and its subscriptions. */
+function ofLicense(eb: AuditEb, licenseId: string): Expression<SqlBool> {
+  return eb.or([
+    eb.and([eb("audit_events.entity_type", "=", "license"), eb("audit_events.entity_id", "=", licenseId)]),
+    entitiesOf(
+      eb,
+      "activation",
+      eb.selectFrom("activations").select("activations.id").where("activations.license_id", "=", licenseId),
+    ),
+    entitiesOf(
+      eb,
+      "subscription",
+      eb
+        .selectFrom("subscriptions")
+        .select("subscriptions.id")
+        .where("subscriptions.license_id", "=", licenseId),
+    ),
+  ]);
 }
 
 export function listAuditEvents(db: Db, f: AuditFilter): Promise<AuditEventListRow[]> {
@@ -56,6 +125,8 @@ export function listAuditEvents(db: Db, f: AuditFilter): Promise<AuditEventListR
   if (f.scope.kind !== "all") q = q.where(groupScope(f.scope, "audit_events.group_id"));
   if (f.entityType) q = q.where("audit_events.entity_type", "=", f.entityType);
   if (f.entityId) q = q.where("audit_events.entity_id", "=", f.entityId);
+  if (f.orderId) q = q.where((eb) => ofOrder(eb, f.orderId!));
+  if (f.licenseId) q = q.where((eb) => ofLicense(eb, f.licenseId!));
   if (f.action) q = q.where("audit_events.action", "=", f.action);
   if (f.actorId) q = q.where("audit_events.actor_id", "=", f.actorId);
   if (f.actorEmail) q = q.where("users.email", "=", f.actorEmail.toLowerCase());

@@ -1,5 +1,6 @@
 import type { Selectable, Updateable } from "kysely";
 import { type Db, isPostgres } from "./db.ts";
+import { containsPattern } from "./like.ts";
 import type { LicenseTable } from "./schema.ts";
 import { inScope, type Scope } from "./scope.ts";
 
@@ -135,7 +136,7 @@ export function listLicenses(db: Db, f: LicenseFilter): Promise<LicenseListRow[]
         );
   }
   if (f.categoryId) q = q.where("licenses.category_id", "=", f.categoryId);
-  if (f.customer) q = q.where("orders.customer_search", "like", `%${f.customer.toLowerCase()}%`);
+  if (f.customer) q = q.where("orders.customer_search", "like", containsPattern(f.customer.toLowerCase()));
   if (f.createdFrom) q = q.where("licenses.created_at", ">=", f.createdFrom);
   if (f.createdTo) q = q.where("licenses.created_at", "<", f.createdTo);
   if (f.afterId) q = q.where("licenses.id", f.descending ? "<" : ">", f.afterId);

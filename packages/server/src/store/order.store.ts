@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
-import type { AuditEventRow } from "./audit.store.ts";
 import type { Db } from "./db.ts";
+import { containsPattern } from "./like.ts";
 import type { OrderTable } from "./schema.ts";
 import { inScope, type Scope } from "./scope.ts";
 
@@ -78,7 +78,7 @@ export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
           .where("order_field_values.value", "=", df.value),
       ),
     );
-  if (f.customer) q = q.where("customer_search", "like", `%${f.customer.toLowerCase()}%`);
+  if (f.customer) q = q.where("customer_search", "like", containsPattern(f.customer.toLowerCase()));
   if (f.createdFrom) q = q.where("created_at", ">=", f.createdFrom);
   if (f.createdTo) q = q.where("created_at", "<", f.createdTo);
   if (f.status) q = q.where("status", "=", f.status);
@@ -88,20 +88,5 @@ export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
   return q
     .orderBy("id", f.descending ? "desc" : "asc")
     .limit(f.limit)
-    .execute();
-}
-
-/**
- * The audit events of an order's entities (the order, its licenses, their activations and
- * subscriptions), oldest first, at most `limit`.
- */
-export function findOrderAuditEvents(db: Db, entityIds: string[], limit: number): Promise<AuditEventRow[]> {
-  if (!entityIds.length) return Promise.resolve([]);
-  return db
-    .selectFrom("audit_events")
-    .selectAll()
-    .where("entity_id", "in", [...new Set(entityIds)])
-    .orderBy("seq")
-    .limit(limit)
     .execute();
 }

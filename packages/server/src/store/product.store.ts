@@ -1,5 +1,6 @@
 import { type Selectable, sql, type Updateable } from "kysely";
 import type { Db } from "./db.ts";
+import { containsPattern } from "./like.ts";
 import type { ProductRevisionTable, ProductTable } from "./schema.ts";
 
 export type ProductRow = Selectable<ProductTable>;
@@ -48,7 +49,7 @@ export interface ProductFilter {
 export function listProducts(db: Db, f: ProductFilter): Promise<ProductRow[]> {
   let q = db.selectFrom("products").selectAll();
   if (f.status) q = q.where("status", "=", f.status);
-  if (f.search) q = q.where(sql<string>`lower(name)`, "like", `%${f.search.toLowerCase()}%`);
+  if (f.search) q = q.where(sql<string>`lower(name)`, "like", containsPattern(f.search.toLowerCase()));
   if (f.afterCode !== undefined) q = q.where("code", ">", f.afterCode);
   return q.orderBy("code").limit(f.limit).execute();
 }

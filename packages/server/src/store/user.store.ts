@@ -1,5 +1,6 @@
-import { type Selectable, sql, type Updateable } from "kysely";
+import type { Selectable, Updateable } from "kysely";
 import { type Db, isPostgres } from "./db.ts";
+import { containsPattern } from "./like.ts";
 import type { ApiKeyTable, UserTable } from "./schema.ts";
 import { inScope, type Scope } from "./scope.ts";
 
@@ -40,12 +41,9 @@ export function listUsers(
   if (q.isAdmin !== undefined) query = query.where("is_admin", "=", q.isAdmin ? 1 : 0);
   if (q.enabled !== undefined) query = query.where("enabled", "=", q.enabled ? 1 : 0);
   if (q.search) {
-    const like = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q.search.toLowerCase());
     query = query.where((e) =>
-      e.or([
-        e("email", "like", sql<string>`${like} escape '\\'`),
-        e(e.fn<string>("lower", ["name"]), "like", sql<string>`${like} escape '\\'`),
-      ]),
+      e.or([e("email", "like", like), e(e.fn<string>("lower", ["name"]), "like", like)]),
     );
   }
   if (q.afterEmail !== undefined) query = query.where("email", ">", q.afterEmail);

@@ -303,4 +303,29 @@ describe.each(await dialects())("the license pages on %s", (dialect) => {
     expect(parseCsv((await bobWeb.get("/licenses.csv")).html)).toHaveLength(1);
     expect((await license(id)).status).toBe("active");
   });
+
+  it("answers a filter sent twice with 400 next to the field, on the list and in the CSV", async () => {
+    const twice = await aliceWeb.get("/licenses?state=active&state=revoked&customer=acme");
+    expect(twice.status).toBe(400);
+    expect(textOf(twice.html)).toContain("Send this field once");
+    expect(linkedLicenses(twice.html)).toEqual([]);
+    expect((await aliceWeb.get("/licenses?customer=a&customer=b")).status).toBe(400);
+    expect((await aliceWeb.get("/licenses.csv?order=a&order=b")).status).toBe(400);
+  });
+
+  it("searches customers literally: % and _ match only themselves", async () => {
+    const percent = await order(alice.api, "Fifty% Off Ltd");
+    const underscore = await order(alice.api, "Snake_Case GmbH");
+    await order(alice.api, "SnakeXCase AG");
+    const search = async (text: string) => {
+      const res = await aliceWeb.get(`/licenses?customer=${encodeURIComponent(text)}`);
+      expect(res.status).toBe(200);
+      return linkedLicenses(res.html);
+    };
+    expect(await search("%")).toEqual([percent.licenses[0].id]);
+    expect(await search("e_c")).toEqual([underscore.licenses[0].id]);
+    expect(await search("_")).toEqual([underscore.licenses[0].id]);
+    const csv = parseCsv((await aliceWeb.get(`/licenses.csv?customer=${encodeURIComponent("y%")}`)).html);
+    expect(csv.slice(1).map((r) => r[0])).toEqual([percent.licenses[0].id]);
+  });
 });

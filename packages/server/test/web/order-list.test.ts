@@ -69,7 +69,7 @@ describe.each(await dialects())("the orders list on %s", (dialect) => {
       ofOne: ofOne.id,
       ofTwo: ofTwo.id,
     });
-    tickets = { grace: grace.ticket };
+    tickets = { grace: grace.ticket, ofOne: ofOne.ticket, ofTwo: ofTwo.ticket };
     server.clock.set(new Date());
     admin = await new WebClient(server.url).signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
   });
@@ -88,14 +88,13 @@ describe.each(await dialects())("the orders list on %s", (dialect) => {
     expect(text).toContain("Partners");
   });
 
-  it("narrows the list by customer, ticket, external number, product and dates", async () => {
+  it("narrows the list by customer, external number, product and dates", async () => {
     const shown = async (query: string) => {
       const res = await admin.get(`/orders?${query}`);
       expect(res.status, textOf(res.html)).toBe(200);
       return linkedOrders(res.html);
     };
     expect(await shown("customer=lovelace")).toEqual([ids.ada]);
-    expect(await shown(`ticket=${tickets.grace!.toLowerCase()}`)).toEqual([ids.grace]);
     expect(await shown("externalOrderNumber=EXT-1")).toEqual([ids.ada]);
     expect(await shown(`product=${productB}`)).toEqual([ids.formula]);
     expect(await shown("createdFrom=2026-02-01&createdTo=2026-03-20")).toEqual([ids.grace, ids.formula]);
@@ -171,10 +170,76 @@ describe.each(await dialects())("the orders list on %s", (dialect) => {
     const impossible = await admin.get("/orders?createdTo=2026-02-30");
     expect(impossible.status).toBe(400);
     expect(textOf(impossible.html)).toContain("This day does not exist in the calendar.");
+  });
 
-    const ticket = await admin.get("/orders?ticket=not-a-ticket");
-    expect(ticket.status).toBe(400);
-    expect(ticket.html).toMatch(/id="filter-ticket-error"/);
+  it("answers a filter sent twice with 400, on the page and in the CSV", async () => {
+    const twice = await admin.get(`/orders?category=${ids.ada}&category=${ids.grace}&customer=ada`);
+    expect(twice.status).toBe(400);
+    const error = /id="filter-category-error"[^>]*>([\s\S]*?)<\/p>/.exec(twice.html)?.[1];
+    expect(textOf(error ?? "")).toContain("Send this field once");
+    expect(linkedOrders(twice.html)).toEqual([]);
+    expect((await admin.get("/orders?status=active&status=closed")).status).toBe(400);
+    expect((await admin.get("/orders.csv?product=1&product=2")).status).toBe(400);
+  });
+
+  it("finds an order by its ticket through a posted form, never through the address", async () => {
+    const page = await admin.get("/orders");
+    // The ticket is no GET filter: the filters form has no ticket field, and a ticket in the
+    // query is ignored rather than kept in the pager's and the CSV's links.
+    const filters = page.html.slice(
+      page.html.indexOf('id="order-filters"'),
+      page.html.indexOf('id="order-results"'),
+    );
+    expect(filters).not.toContain('name="ticket"');
+    const finder = page.html.slice(
+      page.html.indexOf('id="order-find"'),
+      page.html.indexOf('id="order-filters"'),
+    );
+    expect(finder).toContain('action="/orders/find-by-ticket"');
+    expect(finder).toContain('method="post"');
+    expect(finder).toMatch(/<label for="find-ticket">/);
+    const ignored = await admin.get(`/orders?limit=2&ticket=${tickets.grace}`);
+    expect(ignored.status).toBe(200);
+    expect(linkedOrders(ignored.html)).toEqual([ids.ofTwo, ids.ofOne]);
+    expect(ignored.html).not.toContain(tickets.grace!);
+    expect(ignored.html).not.toContain("ticket=");
+
+    // Any case, dashes optional: 303 to the order.
+    const typed = tickets.grace!.toLowerCase().replaceAll("-", "");
+    const found = await admin.post("/orders/find-by-ticket", { ticket: typed });
+    expect(found.status).toBe(303);
+    expect(found.location).toBe(`/orders/${ids.grace}`);
+
+    // Without the page's CSRF token nothing is looked up.
+    const forged = await admin.post("/orders/find-by-ticket", { ticket: tickets.grace! }, { csrf: false });
+    expect(forged.status).toBe(403);
+
+    const errorOf = (html: string) =>
+      textOf(/id="find-ticket-error"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "").replace(/^Error: /, "");
+    const malformed = await admin.post("/orders/find-by-ticket", { ticket: "not-a-ticket" });
+    expect(malformed.status).toBe(400);
+    expect(errorOf(malformed.html)).toContain("Enter the 25 letters and digits of the ticket");
+    const empty = await admin.post("/orders/find-by-ticket", { ticket: "" });
+    expect(empty.status).toBe(400);
+    expect(errorOf(empty.html)).toBe("Fill in this field.");
+
+    const unknown = await admin.post("/orders/find-by-ticket", { ticket: "00000-00000-00000-00000-00000" });
+    expect(unknown.status).toBe(404);
+    expect(errorOf(unknown.html)).toBe("No order you can see has this ticket.");
+    // The orders page again, with its list.
+    expect(linkedOrders(unknown.html).length).toBeGreaterThan(0);
+
+    // A reseller finds its own order, and gets the very same answer for another group's ticket.
+    const web = await new WebClient(server.url).signIn(reseller.email, reseller.password);
+    await web.get("/orders");
+    const own = await web.post("/orders/find-by-ticket", { ticket: tickets.ofOne! });
+    expect(own.status).toBe(303);
+    expect(own.location).toBe(`/orders/${ids.ofOne}`);
+    const foreign = await web.post("/orders/find-by-ticket", { ticket: tickets.ofTwo! });
+    expect(foreign.status).toBe(404);
+    expect(errorOf(foreign.html)).toBe("No order you can see has this ticket.");
+    expect(foreign.html).not.toContain(ids.ofTwo!);
+    expect(textOf(foreign.html)).not.toContain("Customer of Two");
   });
   it("filters by a data field value and shows the field in the list and the CSV", async () => {
     const field = { key: "region", label: "Region", type: "select", options: ["EU", "US"] };
@@ -193,5 +258,34 @@ describe.each(await dialects())("the orders list on %s", (dialect) => {
     const unknown = await admin.get("/orders?field=nothing&fieldValue=x");
     expect(unknown.status).toBe(400);
     expect(unknown.html).toMatch(/id="filter-fieldValue-error"/);
+  });
+
+  it("searches text literally: % and _ in a search match only themselves", async () => {
+    const api = server.api;
+    const percent = await createOrder(api, productB, {}, { customer: { name: "Cent 100% Cotton" } });
+    const underscore = await createOrder(api, productB, {}, { customer: { company: "Under_Score Inc" } });
+    const search = async (text: string) => {
+      const res = await admin.get(`/orders?customer=${encodeURIComponent(text)}`);
+      expect(res.status).toBe(200);
+      return linkedOrders(res.html);
+    };
+    expect(await search("%")).toEqual([percent.id]);
+    expect(await search("_")).toEqual([underscore.id]);
+    expect(await search("0% c")).toEqual([percent.id]);
+    expect(await search("r_s")).toEqual([underscore.id]);
+    expect(await search("\\")).toEqual([]);
+    const csv = parseCsv((await admin.get("/orders.csv?customer=%25")).html);
+    expect(csv.slice(1).map((r) => r[0])).toEqual([percent.id]);
+
+    // The same rule in the other searches: products by name, users by name or email.
+    const half = await createProduct(api, { name: "Half%Price" });
+    await createProduct(api, { name: "Halfprice" });
+    const products = (await api.get("/api/v1/products?search=%25&limit=100")).body.data;
+    expect(products.map((p: { code: number }) => p.code)).toEqual([half.code]);
+    const group = await createGroup(api, "Search group");
+    const snake = await createUser(api, group.id, { name: "Snake_Case" });
+    await createUser(api, group.id, { name: "SnakeXCase" });
+    const users = (await api.get(`/api/v1/users?search=${encodeURIComponent("e_c")}&limit=100`)).body.data;
+    expect(users.map((u: { email: string }) => u.email)).toEqual([snake.email]);
   });
 });

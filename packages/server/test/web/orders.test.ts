@@ -16,6 +16,13 @@ function control(html: string, id: string): string {
   return html.slice(m.index, html.indexOf("</select>", m.index));
 }
 
+/** The text of an order page's history card. */
+function historyOf(html: string): string {
+  const start = html.indexOf('id="order-history"');
+  if (start < 0) throw new Error("no history on the page");
+  return textOf(html.slice(start, html.indexOf("</section>", start)));
+}
+
 /** The error shown next to the control with this id, or null. */
 function errorOf(html: string, id: string): string | null {
   const m = new RegExp(`<p class="field-error" id="${id}-error">([\\s\\S]*?)</p>`).exec(html);
@@ -156,6 +163,11 @@ describe.each(await dialects())("the order pages on %s", (dialect) => {
     expect(project).toContain("required");
     expect(project).toContain('maxlength="20"');
     expect(textOf(page.html)).toContain("Between");
+
+    // A category sent twice is refused cleanly, not a server error.
+    const twice = await web.get(`/orders/new?category=${partners.id}&category=${internal.id}`);
+    expect(twice.status).toBe(400);
+    expect(textOf(twice.html)).toContain("Choose one category from the list");
   });
 
   it("creates an order within the bounds and shows its ticket, licenses and history", async () => {
@@ -180,8 +192,11 @@ describe.each(await dialects())("the order pages on %s", (dialect) => {
     expect(text).toContain(`0 of 3`);
     expect(text).toContain(after(10));
     expect(detail.html.match(/href="\/licenses\/[0-9a-f-]{36}"/g)).toHaveLength(2);
-    expect(text).toContain("Order created");
-    expect(text).toContain("License created");
+    // The history, newest first, says who acted as the license pages do: name and email.
+    const history = historyOf(detail.html);
+    expect(history).toMatch(/License created.*License created.*Order created/);
+    expect(history).toContain(`Rita Reseller (${reseller1.email})`);
+    expect(history).not.toContain("more events");
     // The values reached the licenses as typed.
     const orderId = res.location!.split("/").pop();
     const order = (await server.api.get(`/api/v1/orders/${orderId}`)).body;
@@ -306,5 +321,23 @@ describe.each(await dialects())("the order pages on %s", (dialect) => {
     await web2.get("/orders/new");
     const mailed = await web2.post(`${path}/ticket-email`, { to: "thief@example.com" });
     expect(mailed.status).toBe(404);
+  });
+
+  it("shows the newest 500 events of a large order, with a note, and who acted through an API key", async () => {
+    const res = await server.api.post("/api/v1/orders", {
+      items: [{ product: code, quantity: 600 }],
+      dataFields: { project: "Bulk" },
+      externalOrderNumber: "BULK-600",
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const web = await signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const page = await web.get(`/orders/${res.body.id}`);
+    expect(page.status).toBe(200);
+    const history = historyOf(page.html);
+    expect(history.match(/License created/g)).toHaveLength(500);
+    // Newest first: the order's own event, the oldest, is beyond the 500 shown.
+    expect(history).not.toContain("Order created");
+    expect(history).toContain("Only the newest 500 events are shown; the audit log has them all.");
+    expect(history).toContain("Administrator (admin@vendor.test), API key “first key”");
   });
 });

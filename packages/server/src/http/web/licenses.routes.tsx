@@ -75,12 +75,10 @@ export async function licensesRoutes(
     new Map(request.viewer!.rights.map((r) => [r.category.id, r.category.name]));
 
   async function listPage(request: FastifyRequest, reply: FastifyReply) {
-    const query = Object.fromEntries(
-      Object.entries((request.query ?? {}) as Record<string, unknown>).filter(
-        ([, v]) => typeof v === "string",
-      ),
-    ) as ListQuery;
-    const form = parseFilters(query);
+    // A filter sent twice (`?state=active&state=revoked`) is refused with 400, next to the field.
+    const form = parseFilters(request.query);
+    // The filters as given, known ones only: shown again in the form, kept by the pager.
+    const query: ListQuery = form.values;
     const products = (await services.products.list({ limit: 500 })).data;
     const categories = [...categoriesOf(request)].map(([id, name]) => ({ id, name }));
     const props = { query, products, categories };

@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { DataField } from "../../services/data-field.service.ts";
 import type { Order } from "../../services/license.view.ts";
-import { Badge, Card, Field, Form, Notice, PageHeader, Select } from "./components.tsx";
-import type { FormErrors, FormValues } from "./forms.ts";
+import { Badge, Button, Card, Field, Form, Notice, PageHeader, Select } from "./components.tsx";
+import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
 import { Layout } from "./layout.tsx";
 import { Pager, when } from "./lists.tsx";
 import { usePage, type Viewer } from "./page.ts";
@@ -27,6 +27,8 @@ export interface OrderListPageProps {
   dataFields: DataField[];
   /** Whether the viewer may create orders (holds `create` somewhere): the "New order" button. */
   canCreate: boolean;
+  /** The "find an order by its ticket" form shown again, with what was wrong. */
+  find?: { errors: FormErrors; values: FormValues };
 }
 
 function leadFor(viewer: Viewer): string {
@@ -50,7 +52,6 @@ function OrderFilters(props: OrderListPageProps) {
       values={values}
     >
       <Field name="customer" label="Customer" type="search" maxlength={200} hint="Name, email or company" />
-      <Field name="ticket" label="Ticket" maxlength={40} code />
       <Field name="externalOrderNumber" label="External order number" maxlength={100} />
       <Select name="product" label="Product" options={[ANY, ...props.products]} />
       <Select name="category" label="Category" options={[ANY, ...props.categories]} />
@@ -86,6 +87,33 @@ function OrderFilters(props: OrderListPageProps) {
         </button>
         <a href="/orders">Clear</a>
       </div>
+    </Form>
+  );
+}
+
+/**
+ * Finding an order by its ticket: a post, so the ticket (a bearer secret) never lands in an
+ * address, the browser's history or a server's access log.
+ */
+function FindByTicket(props: { find?: { errors: FormErrors; values: FormValues } }) {
+  return (
+    <Form
+      action="/orders/find-by-ticket"
+      label="Find an order by its ticket"
+      idPrefix="find"
+      errors={props.find?.errors ?? NO_ERRORS}
+      values={props.find?.values ?? {}}
+    >
+      <Field
+        name="ticket"
+        label="Ticket"
+        required
+        maxlength={60}
+        autocomplete="off"
+        code
+        hint="Case-insensitive, dashes optional"
+      />
+      <Button variant="secondary">Find order</Button>
     </Form>
   );
 }
@@ -195,6 +223,9 @@ export function OrderListPage(props: OrderListPageProps) {
           </p>
         )}
       </PageHeader>
+      <Card title="Find an order by its ticket" id="order-find">
+        <FindByTicket find={props.find} />
+      </Card>
       <Card title="Filters" id="order-filters">
         <OrderFilters {...props} />
       </Card>

@@ -1,22 +1,30 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
 import { AppError, ErrorCode } from "../../domain/errors.ts";
+import { normalizeTicket } from "../../domain/ticket.ts";
 import type { Services } from "../../services/index.ts";
 import type { Order } from "../../services/license.view.ts";
 import type { OrderQuery } from "../../services/order.service.ts";
 import { HTTP_STATUS } from "../errors.ts";
 import { type CsvValue, sendCsv } from "./csv.ts";
-import { formErrors, NO_ERRORS, parseForm } from "./forms.ts";
+import { type FormErrors, type FormValues, formErrors, NO_ERRORS, parseForm } from "./forms.ts";
 import { holdsRight } from "./nav.ts";
 import { type Choice, OrderListPage, productSummary } from "./order-list.pages.tsx";
-import { ORDER_FILTER_FIELDS, OrderListFilters, toOrderQuery } from "./order-list.schema.ts";
-import { render } from "./render.tsx";
+import {
+  FindByTicketFields,
+  NO_TICKET_MATCH_MESSAGE,
+  ORDER_FILTER_FIELDS,
+  OrderListFilters,
+  TICKET_FORMAT_MESSAGE,
+  toOrderQuery,
+} from "./order-list.schema.ts";
+import { render, seeOther } from "./render.tsx";
 
 /** The CSV export reads the list in pages of this size. */
 const CSV_PAGE_SIZE = 200;
 
-/** The orders list: search, filters, pagination and its CSV export. */
+/** The orders list: search, filters, pagination, its CSV export, and finding an order by its ticket. */
 export async function orderListRoutes(
   app: FastifyInstance,
   services: Services,
@@ -33,7 +41,16 @@ export async function orderListRoutes(
       .sort((a, b) => a.label.localeCompare(b.label));
   }
 
-  app.get("/orders", async (request, reply) => {
+  /**
+   * The orders page for these filters (the query string), with the "find by ticket" form shown
+   * again when given. Bad filters answer 400 and no list.
+   */
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    filters: unknown,
+    find?: { errors: FormErrors; values: FormValues; status: number },
+  ) {
     const [products, categories, dataFields] = await Promise.all([
       services.products.list({ limit: 200 }),
       categoriesOf(request),
@@ -45,8 +62,9 @@ export async function orderListRoutes(
       categoryNames: new Map(categories.map((c) => [c.value, c.label])),
       dataFields,
       canCreate: holdsRight(request.viewer!, "create"),
+      find,
     };
-    const form = parseForm(OrderListFilters, request.query);
+    const form = parseForm(OrderListFilters, filters);
     const parsed = form.ok ? toOrderQuery(form.value) : { ok: false as const, errors: form.errors };
     const failed = (errors: typeof NO_ERRORS, status: number) =>
       render(
@@ -66,11 +84,36 @@ export async function orderListRoutes(
           orders={page.data}
           nextCursor={page.nextCursor}
         />,
+        { status: find?.status ?? 200 },
       );
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== ErrorCode.VALIDATION_FAILED) throw err;
       return failed(formErrors(err, ORDER_FILTER_FIELDS), HTTP_STATUS[err.code]);
     }
+  }
+
+  app.get("/orders", (request, reply) => listPage(request, reply, request.query));
+
+  /**
+   * Finds a visible order by its ticket: 303 to the order, or the orders page again with the
+   * message next to the field. An order the caller cannot see is answered exactly like no order.
+   */
+  app.post("/orders/find-by-ticket", async (request, reply) => {
+    const form = parseForm(FindByTicketFields, request.body);
+    if (!form.ok) return listPage(request, reply, {}, { ...form, status: 400 });
+    const again = (message: string, status: number) =>
+      listPage(
+        request,
+        reply,
+        {},
+        { errors: { fields: { ticket: message }, form: [] }, values: form.values, status },
+      );
+    const ticket = normalizeTicket(form.value.ticket);
+    if (!ticket) return again(TICKET_FORMAT_MESSAGE, 400);
+    const found = await services.orders.list(request.ctx, { ticket, limit: 1, sort: "-createdAt" });
+    const order = found.data[0];
+    if (!order) return again(NO_TICKET_MATCH_MESSAGE, 404);
+    return seeOther(reply, `/orders/${order.id}`);
   });
 
   app.get("/orders.csv", async (request, reply) => {

@@ -12,8 +12,6 @@ const DATE_MESSAGE = "Enter a date as YYYY-MM-DD, for example 2026-03-31.";
 export const OrderListFilters = Type.Object({
   /** Part of the customer's name, email or company (case-insensitive). */
   customer: Type.Optional(Type.String({ maxLength: 200 })),
-  /** The order's ticket; case-insensitive, dashes optional. */
-  ticket: Type.Optional(Type.String({ maxLength: 40 })),
   /** The order number of the vendor's or partner's own system, exactly. */
   externalOrderNumber: Type.Optional(Type.String({ maxLength: 100 })),
   /** Orders with a license of this product code. */
@@ -54,6 +52,19 @@ export const OrderListFilters = Type.Object({
 
 export type OrderListForm = Static<typeof OrderListFilters>;
 
+/**
+ * Finding an order by its ticket. The ticket is a bearer secret: it is posted, never put in a
+ * URL (no GET filter, no pager or CSV link carries it).
+ */
+export const FindByTicketFields = Type.Object({
+  /** Case-insensitive, dashes and spaces optional (as `normalizeTicket` reads it). */
+  ticket: Type.String({ minLength: 1, maxLength: 60 }),
+});
+
+export const TICKET_FORMAT_MESSAGE =
+  "Enter the 25 letters and digits of the ticket, for example 7KQ2M-9XH4D-ZP1RT-8W3NC-6YB5V.";
+export const NO_TICKET_MATCH_MESSAGE = "No order you can see has this ticket.";
+
 /** Orders per page when the query does not say. */
 export const ORDER_PAGE_SIZE = 50;
 
@@ -84,7 +95,6 @@ export function toOrderQuery(
     limit: form.limit ? Number(form.limit) : ORDER_PAGE_SIZE,
   };
   if (form.customer) query.customer = form.customer;
-  if (form.ticket) query.ticket = form.ticket;
   if (form.externalOrderNumber) query.externalOrderNumber = form.externalOrderNumber;
   if (form.product) query.product = Number(form.product);
   if (form.category) query.category = form.category;
@@ -98,7 +108,6 @@ export function toOrderQuery(
 
 /** Where the order service's validation issues are shown on the filters. */
 export const ORDER_FILTER_FIELDS: Record<string, string> = {
-  ticket: "ticket",
   customer: "customer",
   externalOrderNumber: "externalOrderNumber",
   "dataField.0": "fieldValue",

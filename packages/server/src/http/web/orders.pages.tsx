@@ -458,14 +458,6 @@ const ACTIONS: Record<string, string> = {
   "subscription.ended": "Subscription ended",
 };
 
-const ACTORS: Record<string, string> = {
-  user: "A user",
-  api_key: "An API key",
-  customer: "The customer",
-  job: "Scheduled job",
-  system: "The system",
-};
-
 function HistoryDetail(props: { event: OrderHistoryEvent; products: Map<string, string> }) {
   const e = props.event;
   const after = (e.after ?? {}) as Record<string, unknown>;
@@ -487,7 +479,7 @@ function History(props: { detail: OrderDetail }) {
       ) : (
         <div class="table-wrap">
           <table>
-            <caption class="visually-hidden">What happened to this order, oldest first</caption>
+            <caption class="visually-hidden">What happened to this order, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -505,7 +497,7 @@ function History(props: { detail: OrderDetail }) {
                   <td>
                     <HistoryDetail event={e} products={products} />
                   </td>
-                  <td>{e.actorName ?? ACTORS[e.actor.type] ?? e.actor.type}</td>
+                  <td>{e.who}</td>
                   <td>{e.channel}</td>
                 </tr>
               ))}
@@ -514,7 +506,7 @@ function History(props: { detail: OrderDetail }) {
         </div>
       )}
       {historyTruncated && (
-        <p class="muted">Only the first {history.length} events are shown; the audit log has them all.</p>
+        <p class="muted">Only the newest {history.length} events are shown; the audit log has them all.</p>
       )}
     </Card>
   );

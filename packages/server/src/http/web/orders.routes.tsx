@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
-import { AppError } from "../../domain/errors.ts";
+import { AppError, ErrorCode } from "../../domain/errors.ts";
 import type { Services } from "../../services/index.ts";
 import type { OrderForm, OrderInput } from "../../services/order.service.ts";
 import { HTTP_STATUS } from "../errors.ts";
@@ -14,7 +14,13 @@ import {
   OrderFormPage,
   TicketPrintPage,
 } from "./orders.pages.tsx";
-import { ORDER_FIELD_MAP, OrderFormFields, readOrderItems, SendTicketFields } from "./orders.schema.ts";
+import {
+  NewOrderQuery,
+  ORDER_FIELD_MAP,
+  OrderFormFields,
+  readOrderItems,
+  SendTicketFields,
+} from "./orders.schema.ts";
 import { render, seeOther } from "./render.tsx";
 
 /** `?category=none`: the order form without a category (ISV admins). */
@@ -29,8 +35,14 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 export async function ordersRoutes(app: FastifyInstance, services: Services, config: Config): Promise<void> {
   const depotUrl = `${config.publicUrl.replace(/\/$/, "")}/depot`;
 
-  app.get<{ Querystring: { category?: string } }>("/orders/new", async (request, reply) => {
-    const category = request.query.category;
+  app.get("/orders/new", async (request, reply) => {
+    const query = parseForm(NewOrderQuery, request.query);
+    if (!query.ok)
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        "Choose one category from the list on the New order page.",
+      );
+    const category = query.value.category;
     if (!category)
       return render(
         reply,

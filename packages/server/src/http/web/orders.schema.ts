@@ -26,6 +26,11 @@ export const OrderFormFields = Type.Object({
   externalOrderNumber: Type.Optional(Type.String({ maxLength: 100 })),
 });
 
+/** The query of `/orders/new`: the category chosen (its id, or `none`), once. */
+export const NewOrderQuery = Type.Object({
+  category: Type.Optional(Type.String({ maxLength: 64 })),
+});
+
 /** Emailing an order's ticket. */
 export const SendTicketFields = Type.Object({
   /** The recipient; the page fills in the customer's address. */
