@@ -8,6 +8,7 @@ import {
 } from "../domain/category-rules.ts";
 import { addDuration, dayOf, isDuration, parseDuration, resolveDate } from "../domain/dates.ts";
 import { AppError, ErrorCode, type FieldIssue, invalid, notFound } from "../domain/errors.ts";
+import { type LicenseState, licenseState } from "../domain/license-state.ts";
 import {
   bindValues,
   licenseTerms,
@@ -41,7 +42,6 @@ import {
   presentLicense,
 } from "./license.view.ts";
 import { groupInScope, requireRight, visibilityScope } from "./permissions.ts";
-import type { LicenseState } from "./ticket.service.ts";
 
 export interface LicenseQuery {
   product?: number;
@@ -113,13 +113,6 @@ export type LicenseHistoryEvent = HistoryEvent;
 
 /** The most events a license's history shows (the newest). */
 const HISTORY_LIMIT = 500;
-
-/** What a license allows on `today`: revoked is terminal; past its expiry day it is expired. */
-export function licenseState(row: Pick<LicenseRow, "status" | "expires_at">, today: string): LicenseState {
-  if (row.status === "revoked") return "revoked";
-  if (row.expires_at !== null && row.expires_at < today) return "expired";
-  return "active";
-}
 
 function presentSummary(row: LicenseListRow, today: string): LicenseSummary {
   const hasCustomer =

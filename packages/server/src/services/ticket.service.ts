@@ -1,5 +1,6 @@
 import { dayOf } from "../domain/dates.ts";
 import { AppError, ErrorCode } from "../domain/errors.ts";
+import { type LicenseState, licenseState } from "../domain/license-state.ts";
 import { formatTicket, normalizeTicket } from "../domain/ticket.ts";
 import { findActivationsByLicenses } from "../store/activation.store.ts";
 import { findLicensesByOrder } from "../store/license.store.ts";
@@ -12,12 +13,6 @@ import {
   presentActivation,
   presentLicense,
 } from "./license.view.ts";
-
-/**
- * What the ticket holder can do with a license today: `active` (activate, refresh), `revoked`
- * (nothing; terminal), `expired` (its expiry day has passed: no new activations).
- */
-export type LicenseState = "active" | "revoked" | "expired";
 
 /** What a ticket holder sees: the order's licenses and their activations. */
 export interface TicketView {
@@ -53,12 +48,7 @@ export class TicketService {
       },
       licenses: licenses.map((l) => ({
         ...presentLicense(l),
-        state:
-          l.status === "revoked"
-            ? "revoked"
-            : l.expires_at !== null && l.expires_at < today
-              ? "expired"
-              : "active",
+        state: licenseState(l, today),
         activations: activations.filter((a) => a.license_id === l.id).map(presentActivation),
       })),
     };

@@ -1,6 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
+import type { LicenseState } from "../../domain/license-state.ts";
 import type { Activation } from "../../services/license.view.ts";
-import type { LicenseState, TicketView } from "../../services/ticket.service.ts";
+import type { TicketView } from "../../services/ticket.service.ts";
 import {
   ActionForm,
   Badge,

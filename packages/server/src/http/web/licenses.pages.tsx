@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
+import type { LicenseState } from "../../domain/license-state.ts";
 import type { ParameterValue } from "../../domain/parameters.ts";
 import type { Right } from "../../domain/rights.ts";
 import type {
@@ -10,7 +11,6 @@ import type {
 } from "../../services/license.service.ts";
 import type { Activation, Order } from "../../services/license.view.ts";
 import type { Subscription, SubscriptionTerm } from "../../services/subscription.service.ts";
-import type { LicenseState } from "../../services/ticket.service.ts";
 import {
   ActionForm,
   Badge,
