@@ -79,7 +79,7 @@ function LicensesCharts(props: { licenses: LicensesPerMonth }) {
       <p class="muted">
         {total === 0
           ? `No licenses you can see were created from ${range}.`
-          : `${total} licenses you can see were created from ${range} (months in UTC).`}
+          : `${total} ${total === 1 ? "license" : "licenses"} you can see ${total === 1 ? "was" : "were"} created from ${range} (months in UTC).`}
       </p>
       {total > 0 && (
         <>
