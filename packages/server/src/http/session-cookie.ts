@@ -19,3 +19,18 @@ export function setSessionCookie(reply: FastifyReply, config: Config, token: str
     maxAge: SESSION_LIFETIME_MS / 1000,
   });
 }
+
+/**
+ * The route config limiting sign-in attempts: one bucket per client, shared by the REST sign-in
+ * and the sign-in page, so switching between them gives no extra tries.
+ */
+export function signInRateLimit(config: Config) {
+  return {
+    rateLimit: {
+      max: config.rateLimitLogins,
+      timeWindow: 60_000,
+      shared: true,
+      groupId: "sign-in",
+    } as object,
+  };
+}

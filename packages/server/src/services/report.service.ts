@@ -6,12 +6,12 @@ import {
   countLicensesByMonthAndProduct,
   listUpcomingSubscriptions,
 } from "../store/report.store.ts";
-import { listRunningSubscriptions } from "../store/subscription.store.ts";
+import { listRunningSubscriptions, type NamedSubscriptionRow } from "../store/subscription.store.ts";
 import type { Ctx, Deps } from "./context.ts";
 import { requireAdmin, visibilityScope } from "./permissions.ts";
 
-/** One running subscription (active, or cancelled and not yet ended) in the billing report. */
-export interface ActiveSubscriptionReportRow {
+/** A subscription as a report lists it: its order, group, product, customer and dates. */
+export interface SubscriptionReportFields {
   subscriptionId: string;
   licenseId: string;
   orderId: string;
@@ -22,11 +22,34 @@ export interface ActiveSubscriptionReportRow {
   productName: string | null;
   type: string;
   status: string;
-  term: number;
   endDate: string;
   cancellationDeadline: string;
   customerCompany: string | null;
   customerName: string | null;
+}
+
+function subscriptionReportFields(r: NamedSubscriptionRow): SubscriptionReportFields {
+  return {
+    subscriptionId: r.id,
+    licenseId: r.license_id,
+    orderId: r.order_id,
+    externalOrderNumber: r.external_order_number,
+    groupId: r.group_id,
+    groupName: r.group_name,
+    productCode: Number(r.product_code),
+    productName: r.product_name,
+    type: r.type,
+    status: r.status,
+    endDate: r.end_date,
+    cancellationDeadline: r.deadline,
+    customerCompany: r.customer_company,
+    customerName: r.customer_name,
+  };
+}
+
+/** One running subscription (active, or cancelled and not yet ended) in the billing report. */
+export interface ActiveSubscriptionReportRow extends SubscriptionReportFields {
+  term: number;
   customerEmail: string | null;
 }
 
@@ -71,25 +94,11 @@ export interface LicensesPerMonth {
 }
 
 /** A running subscription that renews (active) or ends (cancelled) soon. */
-export interface UpcomingRenewal {
-  subscriptionId: string;
-  licenseId: string;
-  orderId: string;
-  groupId: string;
-  groupName: string | null;
-  productCode: number;
-  productName: string | null;
-  type: string;
-  status: string;
+export interface UpcomingRenewal extends SubscriptionReportFields {
   /** `renews` on the cancellation deadline (active), `ends` on the end date (cancelled). */
   next: "renews" | "ends";
   /** The day of `next`. */
   on: string;
-  cancellationDeadline: string;
-  endDate: string;
-  externalOrderNumber: string | null;
-  customerName: string | null;
-  customerCompany: string | null;
 }
 
 /** `YYYY-MM` plus `n` months (negative: earlier). */
@@ -182,22 +191,9 @@ export class ReportService {
     const until = addDuration(today, { years: 0, months: 0, days: q.days });
     const rows = await listUpcomingSubscriptions(this.deps.db, visibilityScope(ctx), today, until, q.limit);
     return rows.map((r) => ({
-      subscriptionId: r.id,
-      licenseId: r.license_id,
-      orderId: r.order_id,
-      groupId: r.group_id,
-      groupName: r.group_name,
-      productCode: Number(r.product_code),
-      productName: r.product_name,
-      type: r.type,
-      status: r.status,
+      ...subscriptionReportFields(r),
       next: r.status === "active" ? "renews" : "ends",
       on: r.due,
-      cancellationDeadline: r.deadline,
-      endDate: r.end_date,
-      externalOrderNumber: r.external_order_number,
-      customerName: r.customer_name,
-      customerCompany: r.customer_company,
     }));
   }
 
@@ -213,21 +209,8 @@ export class ReportService {
     return {
       asOf: dayOf(this.deps.clock.now()),
       data: rows.map((r) => ({
-        subscriptionId: r.id,
-        licenseId: r.license_id,
-        orderId: r.order_id,
-        externalOrderNumber: r.external_order_number,
-        groupId: r.group_id,
-        groupName: r.group_name,
-        productCode: Number(r.product_code),
-        productName: r.product_name,
-        type: r.type,
-        status: r.status,
+        ...subscriptionReportFields(r),
         term: r.term,
-        endDate: r.end_date,
-        cancellationDeadline: r.deadline,
-        customerCompany: r.customer_company,
-        customerName: r.customer_name,
         customerEmail: r.customer_email,
       })),
     };

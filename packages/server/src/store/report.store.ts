@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "./db.ts";
 import { inScope, type Scope } from "./scope.ts";
-import { groupScope } from "./subscription.store.ts";
+import { groupScope, type NamedSubscriptionRow, selectNamedSubscriptions } from "./subscription.store.ts";
 
 /** Licenses created in one month (`YYYY-MM`) of one product. */
 export interface LicensesByProductRow {
@@ -76,21 +76,7 @@ export function countLicensesByMonthAndGroup(
 }
 
 /** A running subscription whose next renewal or end falls in a window, with what a list shows. */
-export interface UpcomingSubscriptionRow {
-  id: string;
-  license_id: string;
-  order_id: string;
-  group_id: string;
-  group_name: string | null;
-  product_code: number;
-  product_name: string | null;
-  type: string;
-  status: string;
-  end_date: string;
-  deadline: string;
-  external_order_number: string | null;
-  customer_name: string | null;
-  customer_company: string | null;
+export interface UpcomingSubscriptionRow extends NamedSubscriptionRow {
   /** The deadline for active subscriptions (they renew then), the end date for cancelled ones. */
   due: string;
 }
@@ -109,28 +95,8 @@ export function listUpcomingSubscriptions(
   const due = sql<string>`case when ${sql.ref("subscriptions.status")} = 'active' then ${sql.ref(
     "subscriptions.deadline",
   )} else ${sql.ref("subscriptions.end_date")} end`;
-  return db
-    .selectFrom("subscriptions")
-    .leftJoin("groups", "groups.id", "subscriptions.group_id")
-    .leftJoin("licenses", "licenses.id", "subscriptions.license_id")
-    .leftJoin("orders", "orders.id", "subscriptions.order_id")
-    .select([
-      "subscriptions.id",
-      "subscriptions.license_id",
-      "subscriptions.order_id",
-      "subscriptions.group_id",
-      "groups.name as group_name",
-      "subscriptions.product_code",
-      "licenses.product_name",
-      "subscriptions.type",
-      "subscriptions.status",
-      "subscriptions.end_date",
-      "subscriptions.deadline",
-      "orders.external_order_number",
-      "orders.customer_name",
-      "orders.customer_company",
-      due.as("due"),
-    ])
+  return selectNamedSubscriptions(db)
+    .select(due.as("due"))
     .where(groupScope(scope, "subscriptions.group_id"))
     .where((eb) =>
       eb.or([

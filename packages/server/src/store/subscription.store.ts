@@ -257,8 +257,8 @@ export function listSubscriptions(db: Db, f: SubscriptionFilter): Promise<Subscr
   return q.orderBy("id").limit(f.limit).execute();
 }
 
-/** One running subscription (active or cancelled, not yet ended) with what a billing report shows. */
-export interface RunningSubscriptionRow {
+/** A subscription with the names a list of subscriptions shows: group, product, order and customer. */
+export interface NamedSubscriptionRow {
   id: string;
   license_id: string;
   order_id: string;
@@ -268,21 +268,16 @@ export interface RunningSubscriptionRow {
   product_name: string | null;
   type: string;
   status: string;
-  term: number;
   end_date: string;
   deadline: string;
   external_order_number: string | null;
   customer_name: string | null;
-  customer_email: string | null;
   customer_company: string | null;
 }
 
-export function listRunningSubscriptions(
-  db: Db,
-  scope: Scope,
-  f: { productCode?: number; groupId?: string },
-): Promise<RunningSubscriptionRow[]> {
-  let q = db
+/** Subscriptions joined to their group, license and order, selecting a `NamedSubscriptionRow`. */
+export function selectNamedSubscriptions(db: Db) {
+  return db
     .selectFrom("subscriptions")
     .leftJoin("groups", "groups.id", "subscriptions.group_id")
     .leftJoin("licenses", "licenses.id", "subscriptions.license_id")
@@ -297,14 +292,27 @@ export function listRunningSubscriptions(
       "licenses.product_name",
       "subscriptions.type",
       "subscriptions.status",
-      "subscriptions.term",
       "subscriptions.end_date",
       "subscriptions.deadline",
       "orders.external_order_number",
       "orders.customer_name",
-      "orders.customer_email",
       "orders.customer_company",
-    ])
+    ]);
+}
+
+/** One running subscription (active or cancelled, not yet ended) with what a billing report shows. */
+export interface RunningSubscriptionRow extends NamedSubscriptionRow {
+  term: number;
+  customer_email: string | null;
+}
+
+export function listRunningSubscriptions(
+  db: Db,
+  scope: Scope,
+  f: { productCode?: number; groupId?: string },
+): Promise<RunningSubscriptionRow[]> {
+  let q = selectNamedSubscriptions(db)
+    .select(["subscriptions.term", "orders.customer_email"])
     .where("subscriptions.status", "in", ["active", "cancelled"])
     .where(groupScope(scope, "subscriptions.group_id"));
   if (f.productCode !== undefined) q = q.where("subscriptions.product_code", "=", f.productCode);

@@ -2,18 +2,10 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { createProduct } from "../support/factories.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createCategory } from "../support/partners.ts";
-import { chromiumPath, horizontalOverflow, see, textOf, useBrowser, visible } from "./support.ts";
+import { chromiumPath, horizontalOverflow, see, signIn, textOf, useBrowser, visible } from "./support.ts";
 
 describe.skipIf(!chromiumPath)("the catalog", () => {
   const b = useBrowser();
-
-  async function signIn(page: Page) {
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(ADMIN_EMAIL);
-    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await visible(page.getByRole("heading", { name: "Welcome, Administrator" }));
-  }
 
   /** Creates a category on the categories page and adds the product to it; ends on its configuration. */
   async function newCategoryWith(page: Page, name: string, product: string) {
@@ -29,7 +21,7 @@ describe.skipIf(!chromiumPath)("the catalog", () => {
 
   it("an ISV admin configuring a product in two categories", async () => {
     const page = await b.newPage();
-    await signIn(page);
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).click();
     await visible(page.getByRole("heading", { name: "Catalog", level: 1 }));
     await page.getByRole("link", { name: "Products" }).first().click();
@@ -109,7 +101,7 @@ describe.skipIf(!chromiumPath)("the catalog", () => {
       parameters: {},
     });
     const page = await b.newPage({ javaScriptEnabled: false, phone: true });
-    await signIn(page);
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
 
     await page.goto("/catalog/products/new");
     await page.getByRole("group", { name: "Parameter 1" }).getByLabel("Key").fill("seats");

@@ -1,19 +1,19 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { createOrder, createProduct } from "../support/factories.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../support/partners.ts";
-import { atPath, chromiumPath, horizontalOverflow, see, textOf, useBrowser, visible } from "./support.ts";
+import {
+  atPath,
+  chromiumPath,
+  horizontalOverflow,
+  see,
+  signIn,
+  textOf,
+  useBrowser,
+  visible,
+} from "./support.ts";
 
 describe.skipIf(!chromiumPath)("the dashboard, the audit log and API keys", () => {
   const b = useBrowser();
-
-  async function signIn(page: Page) {
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(ADMIN_EMAIL);
-    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await visible(page.getByRole("heading", { name: "Welcome, Administrator" }));
-  }
 
   it("shows the chart, filters the audit log, and creates and revokes an API key", async () => {
     const product = await createProduct(b.server.api, { name: "Chart Studio" });
@@ -21,12 +21,12 @@ describe.skipIf(!chromiumPath)("the dashboard, the audit log and API keys", () =
 
     // The dashboard reads well on a phone: the chart scrolls inside its frame, not the page.
     const phone = await b.newPage({ phone: true });
-    await signIn(phone);
+    await signIn(phone, ADMIN_EMAIL, ADMIN_PASSWORD);
     await visible(phone.getByRole("img", { name: "Licenses created per month, by product" }));
     expect(await horizontalOverflow(phone)).toBeLessThanOrEqual(0);
 
     const page = await b.newPage();
-    await signIn(page);
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await visible(page.getByRole("img", { name: "Licenses created per month, by product" }));
     await visible(page.getByRole("img", { name: "Licenses created per month, by group" }));
     const products = page.locator("#chart-products");

@@ -2,7 +2,16 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOrder, createProduct } from "../support/factories.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../support/partners.ts";
-import { atPath, chromiumPath, horizontalOverflow, see, textOf, useBrowser, visible } from "./support.ts";
+import {
+  atPath,
+  chromiumPath,
+  horizontalOverflow,
+  see,
+  signIn,
+  textOf,
+  useBrowser,
+  visible,
+} from "./support.ts";
 
 describe.skipIf(!chromiumPath)("the license pages", () => {
   const b = useBrowser();
@@ -20,14 +29,6 @@ describe.skipIf(!chromiumPath)("the license pages", () => {
         .filter({ has: page.locator("dt", { hasText: new RegExp(`^${term}$`) }) })
         .locator("dd"),
     );
-
-  async function signIn(page: Page) {
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(ADMIN_EMAIL);
-    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await visible(page.getByRole("heading", { name: "Welcome, Administrator" }));
-  }
 
   /** Opens a license from the list, found by its customer. */
   async function openFromList(page: Page, customer: string, licenseId: string) {
@@ -51,7 +52,7 @@ describe.skipIf(!chromiumPath)("the license pages", () => {
     );
     const licenseId = order.licenses[0].id as string;
     const vendor = await b.newPage();
-    await signIn(vendor);
+    await signIn(vendor, ADMIN_EMAIL, ADMIN_PASSWORD);
     await openFromList(vendor, "analytical", licenseId);
 
     await vendor.getByRole("link", { name: "Revoke" }).click();
@@ -84,7 +85,7 @@ describe.skipIf(!chromiumPath)("the license pages", () => {
     );
     const licenseId = order.licenses[0].id as string;
     const page = await b.newPage({ phone: true });
-    await signIn(page);
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.goto(`/licenses/${licenseId}`);
     await visible(page.getByRole("heading", { name: "Studio Pro license", level: 1 }));
     expect(await horizontalOverflow(page)).toBe(0);

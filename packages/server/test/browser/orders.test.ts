@@ -1,8 +1,16 @@
-import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDuration, dayOf } from "../../src/domain/dates.ts";
 import { createCategory, createGroup, createProduct, createUser, grant } from "../support/factories.ts";
-import { atPath, chromiumPath, horizontalOverflow, see, textOf, useBrowser, visible } from "./support.ts";
+import {
+  atPath,
+  chromiumPath,
+  horizontalOverflow,
+  see,
+  signIn,
+  textOf,
+  useBrowser,
+  visible,
+} from "./support.ts";
 
 const PASSWORD = "a long enough password";
 
@@ -39,17 +47,9 @@ describe.skipIf(!chromiumPath)("creating orders in the partner portal", () => {
     reseller2 = u2.user.email;
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await atPath(page, "/");
-  }
-
   it("lets a reseller create an order within the bounds, refuses one beyond them, and hides it from a second reseller", async () => {
     const page = await b.newPage();
-    await signIn(page, reseller1);
+    await signIn(page, reseller1, PASSWORD);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" }).click();
     await page.getByRole("link", { name: "New order" }).click();
     await visible(page.getByRole("heading", { name: "New order" }));
@@ -97,7 +97,7 @@ describe.skipIf(!chromiumPath)("creating orders in the partner portal", () => {
     await see(page, ticket);
 
     const other = await b.newPage();
-    await signIn(other, reseller2);
+    await signIn(other, reseller2, PASSWORD);
     await other.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Orders" }).click();
     await visible(other.getByRole("heading", { name: "Orders" }));
     expect(await other.locator("main").textContent()).not.toContain("Analytical Engines Ltd");
@@ -109,7 +109,7 @@ describe.skipIf(!chromiumPath)("creating orders in the partner portal", () => {
 
   it("creates an order without JavaScript on a phone", async () => {
     const page = await b.newPage({ javaScriptEnabled: false, phone: true });
-    await signIn(page, reseller1);
+    await signIn(page, reseller1, PASSWORD);
     await page.goto("/orders/new");
     await page.getByRole("link", { name: /Partners/ }).click();
     await visible(page.getByRole("heading", { name: "New order in Partners" }));

@@ -1,6 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createGroup, createUser } from "../support/partners.ts";
-import { atPath, chromiumPath, horizontalOverflow, see, textOf, useBrowser, visible } from "./support.ts";
+import {
+  atPath,
+  chromiumPath,
+  horizontalOverflow,
+  see,
+  signIn,
+  textOf,
+  useBrowser,
+  visible,
+} from "./support.ts";
 
 describe.skipIf(!chromiumPath)("the partner pages", () => {
   const b = useBrowser();
@@ -21,11 +30,7 @@ describe.skipIf(!chromiumPath)("the partner pages", () => {
 
   it("lets a reseller admin create a user and grant a subset of its rights", async () => {
     const page = await b.newPage();
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(reseller.email);
-    await page.getByLabel("Password").fill(reseller.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await visible(page.getByRole("heading", { name: "Welcome, Rita Reseller" }));
+    await signIn(page, reseller.email, reseller.password);
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Partners" }).click();
     await visible(page.getByRole("heading", { name: "Partners", level: 1 }));

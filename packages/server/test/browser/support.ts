@@ -180,6 +180,16 @@ export async function atPath(page: Page, expected: string | RegExp): Promise<voi
   expect(`${u.pathname}${u.search}`).toMatch(expected);
 }
 
+/** Signs in through the form and waits for the dashboard's welcome. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await atPath(page, "/");
+  await visible(page.getByRole("heading", { name: /^Welcome, / }));
+}
+
 /** The id of the focused element ("" for none). */
 export async function focusedId(page: Page): Promise<string> {
   return (await page.evaluate("document.activeElement ? document.activeElement.id : ''")) as string;

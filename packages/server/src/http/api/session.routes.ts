@@ -3,7 +3,7 @@ import type { Config } from "../../config/config.ts";
 import type { Services } from "../../services/index.ts";
 import { SESSION_COOKIE } from "../../services/session.service.ts";
 import type { App } from "../app.ts";
-import { sessionCookieOptions, setSessionCookie } from "../session-cookie.ts";
+import { sessionCookieOptions, setSessionCookie, signInRateLimit } from "../session-cookie.ts";
 import { errors } from "./common.schema.ts";
 import { Login, SignedIn } from "./session.schema.ts";
 
@@ -15,14 +15,7 @@ export async function sessionRoutes(app: App, services: Services, config: Config
   app.post(
     "/api/v1/session",
     {
-      config: {
-        rateLimit: {
-          max: config.rateLimitLogins,
-          timeWindow: 60_000,
-          shared: true,
-          groupId: "sign-in",
-        } as object,
-      },
+      config: signInRateLimit(config),
       schema: {
         tags,
         summary: "Sign in",

@@ -115,12 +115,25 @@ function useField(props: FieldBase) {
   };
 }
 
-function FieldFrame(props: PropsWithChildren<FieldBase & { id: string; error: string | undefined }>) {
+/**
+ * The frame of one control: its label (marked "(optional)" unless required or `markOptional`
+ * is false), the hint and the error, tied to the control by `${id}-hint` and `${id}-error`.
+ */
+export function FieldFrame(
+  props: PropsWithChildren<{
+    id: string;
+    label: string;
+    hint?: Child;
+    error?: string;
+    required?: boolean;
+    markOptional?: boolean;
+  }>,
+) {
   return (
     <div class={props.error ? "field has-error" : "field"}>
       <label for={props.id}>
         {props.label}
-        {!props.required && <span class="optional"> (optional)</span>}
+        {!props.required && props.markOptional !== false && <span class="optional"> (optional)</span>}
       </label>
       {props.hint && (
         <div class="hint" id={`${props.id}-hint`}>

@@ -18,6 +18,7 @@ import {
   Card,
   Facts,
   Field,
+  FieldFrame,
   Form,
   Notice,
   PageHeader,
@@ -25,6 +26,7 @@ import {
   type Tone,
 } from "./components.tsx";
 import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
+import { changesOf, History, valueText } from "./history.tsx";
 import { Layout } from "./layout.tsx";
 import { editable } from "./licenses.schema.ts";
 import { type ListQuery, Pager, when } from "./lists.tsx";
@@ -61,14 +63,6 @@ export function customerLine(
 /** How an order is named in a link: its external number, else the end of its id. */
 export function orderName(orderId: string, externalOrderNumber: string | null): string {
   return externalOrderNumber ?? `…${orderId.slice(-8)}`;
-}
-
-function valueText(v: unknown): string {
-  if (v === null || v === undefined) return "none";
-  if (typeof v === "boolean") return v ? "yes" : "no";
-  if (Array.isArray(v)) return v.length ? v.join(", ") : "none";
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
 }
 
 /* ---------- the list ---------- */
@@ -284,7 +278,13 @@ export function LicensePage(props: LicensePageProps) {
       )}
       <ActivationsCard activations={l.activations} />
       {canModify && <ModifyCard license={l} parameters={props.parameters} form={props.modify} />}
-      <HistoryCard events={props.history} />
+      <History
+        id="history"
+        caption="What happened to this license, newest first"
+        empty="Nothing recorded yet."
+        events={props.history}
+        detail={{ heading: "Changes", cell: summary, last: true }}
+      />
     </Layout>
   );
 }
@@ -677,52 +677,13 @@ function ParameterControl(props: {
     );
   }
   return (
-    <div class={props.error ? "field has-error" : "field"}>
-      <label for={id}>{p.definition.label}</label>
-      {hintLine}
-      {errorLine}
+    <FieldFrame id={id} label={p.definition.label} hint={hint} error={props.error} markOptional={false}>
       {control}
-    </div>
+    </FieldFrame>
   );
 }
 
 /* ---------- history ---------- */
-
-const ACTIONS: Record<string, string> = {
-  "license.created": "License created",
-  "license.modified": "License modified",
-  "license.revoked": "License revoked",
-  "license.deleted": "License deleted",
-  "activation.created": "Device activated",
-  "activation.returned": "Activation returned",
-  "activation.refreshed": "License file refreshed",
-  "subscription.created": "Subscription started",
-  "subscription.renewed": "Subscription renewed",
-  "subscription.cancelled": "Subscription cancelled",
-  "subscription.cancellation_withdrawn": "Cancellation withdrawn",
-  "subscription.ended": "Subscription ended",
-};
-
-/** Fields that change with every event and say nothing by themselves. */
-const QUIET = new Set(["updatedAt", "createdAt", "refreshedAt", "rules", "id", "licenseId"]);
-
-/** What changed between two audit snapshots, one line per field: `seats: 1 → 3`. */
-export function changesOf(before: unknown, after: unknown): string[] {
-  if (!before || !after || typeof before !== "object" || typeof after !== "object") return [];
-  const b = before as Record<string, unknown>;
-  const a = after as Record<string, unknown>;
-  const out: string[] = [];
-  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (QUIET.has(key)) continue;
-    const x = b[key];
-    const y = a[key];
-    if (JSON.stringify(x) === JSON.stringify(y)) continue;
-    const nested = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
-    if (nested(x) && nested(y)) out.push(...changesOf(x, y).map((line) => `${key}.${line}`));
-    else out.push(`${key}: ${valueText(x)} → ${valueText(y)}`);
-  }
-  return out;
-}
 
 function summary(e: LicenseHistoryEvent): Child {
   const after = (e.after ?? {}) as Record<string, unknown>;
@@ -739,42 +700,6 @@ function summary(e: LicenseHistoryEvent): Child {
         <li>{l}</li>
       ))}
     </ul>
-  );
-}
-
-function HistoryCard(props: { events: LicenseHistoryEvent[] }) {
-  return (
-    <Card title="History" id="history">
-      {props.events.length ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">What happened to this license, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">What</th>
-                <th scope="col">Who</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Changes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.events.map((e) => (
-                <tr>
-                  <td>{when(e.at)}</td>
-                  <td>{ACTIONS[e.action] ?? e.action}</td>
-                  <td>{e.who}</td>
-                  <td>{e.channel}</td>
-                  <td>{summary(e)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p class="muted">Nothing recorded yet.</p>
-      )}
-    </Card>
   );
 }
 

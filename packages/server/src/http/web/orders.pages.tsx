@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import type { Child, PropsWithChildren } from "hono/jsx";
+import type { Child } from "hono/jsx";
 import type { ParameterValue } from "../../domain/parameters.ts";
 import type { DataField } from "../../services/data-field.service.ts";
 import type {
@@ -10,8 +10,9 @@ import type {
   OrderForm,
   OrderHistoryEvent,
 } from "../../services/order.service.ts";
-import { Badge, Button, Card, Facts, Field, Form, Notice, PageHeader } from "./components.tsx";
+import { Badge, Button, Card, Facts, Field, FieldFrame, Form, Notice, PageHeader } from "./components.tsx";
 import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
+import { History } from "./history.tsx";
 import { Layout } from "./layout.tsx";
 import { when } from "./lists.tsx";
 import { dataFieldName, encodeOption, encodeValue, parameterName, quantityName } from "./orders.schema.ts";
@@ -84,38 +85,6 @@ export function CategoryChoicePage(props: CategoryChoiceProps) {
 }
 
 /* ---------- Step 2: the order form ---------- */
-
-/** The frame of a control this page builds itself: label, hint and error tied to the control. */
-function Control(
-  props: PropsWithChildren<{
-    id: string;
-    label: string;
-    required?: boolean;
-    hint?: Child;
-    error?: string;
-  }>,
-) {
-  return (
-    <div class={props.error ? "field has-error" : "field"}>
-      <label for={props.id}>
-        {props.label}
-        {!props.required && <span class="optional"> (optional)</span>}
-      </label>
-      {props.hint && (
-        <div class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </div>
-      )}
-      {props.error && (
-        <p class="field-error" id={`${props.id}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      )}
-      {props.children}
-    </div>
-  );
-}
 
 /** The ids and aria attributes of a control named `name` in the order form. */
 function controlOf(name: string, state: FormAgain, hint: boolean) {
@@ -206,7 +175,7 @@ function FlexibleParameter(props: {
   if (p.input === "select") {
     const current = c.value ?? encodeValue("select", p.default);
     return (
-      <Control {...frame}>
+      <FieldFrame {...frame}>
         <select id={c.id} name={name} required={p.required} autofocus={c.autofocus} {...c.aria}>
           {p.default === null && !(p.options ?? []).some((o) => o.value === null) && (
             <option value="">Choose…</option>
@@ -217,12 +186,12 @@ function FlexibleParameter(props: {
             </option>
           ))}
         </select>
-      </Control>
+      </FieldFrame>
     );
   }
   const value = c.value ?? encodeValue(p.input, p.default);
   return (
-    <Control {...frame}>
+    <FieldFrame {...frame}>
       <input
         id={c.id}
         name={name}
@@ -237,7 +206,7 @@ function FlexibleParameter(props: {
         autofocus={c.autofocus}
         {...c.aria}
       />
-    </Control>
+    </FieldFrame>
   );
 }
 
@@ -291,7 +260,7 @@ function ProductFieldset(props: { product: FormProduct; single: boolean; state: 
         {product.name} <span class="muted">· product {product.code}</span>
       </legend>
       {product.description && <p class="muted">{product.description}</p>}
-      <Control
+      <FieldFrame
         id={q.id}
         label="Quantity"
         required
@@ -315,7 +284,7 @@ function ProductFieldset(props: { product: FormProduct; single: boolean; state: 
           autofocus={q.autofocus}
           {...q.aria}
         />
-      </Control>
+      </FieldFrame>
       {product.parameters.map((p) =>
         p.mode === "flexible" ? (
           <FlexibleParameter code={product.code} p={p} state={state} />
@@ -340,7 +309,7 @@ function DataFieldControl(props: { field: DataField; state: FormAgain }) {
   const frame = { id: c.id, label: f.label, required: f.required, hint: hint ?? undefined, error: c.error };
   if (f.type === "select")
     return (
-      <Control {...frame}>
+      <FieldFrame {...frame}>
         <select id={c.id} name={name} required={f.required} autofocus={c.autofocus} {...c.aria}>
           <option value="">Choose…</option>
           {(f.options ?? []).map((o) => (
@@ -349,10 +318,10 @@ function DataFieldControl(props: { field: DataField; state: FormAgain }) {
             </option>
           ))}
         </select>
-      </Control>
+      </FieldFrame>
     );
   return (
-    <Control {...frame}>
+    <FieldFrame {...frame}>
       <input
         id={c.id}
         name={name}
@@ -367,7 +336,7 @@ function DataFieldControl(props: { field: DataField; state: FormAgain }) {
         autofocus={c.autofocus}
         {...c.aria}
       />
-    </Control>
+    </FieldFrame>
   );
 }
 
@@ -441,23 +410,6 @@ export function OrderFormPage(props: OrderFormPageProps) {
 
 /* ---------- The order ---------- */
 
-const ACTIONS: Record<string, string> = {
-  "order.created": "Order created",
-  "order.ticket_sent": "Ticket emailed",
-  "license.created": "License created",
-  "license.modified": "License modified",
-  "license.revoked": "License revoked",
-  "license.deleted": "License deleted",
-  "activation.created": "Device activated",
-  "activation.returned": "Activation returned",
-  "activation.refreshed": "License file refreshed",
-  "subscription.created": "Subscription started",
-  "subscription.renewed": "Subscription renewed",
-  "subscription.cancelled": "Subscription cancelled",
-  "subscription.cancellation_withdrawn": "Cancellation withdrawn",
-  "subscription.ended": "Subscription ended",
-};
-
 function HistoryDetail(props: { event: OrderHistoryEvent; products: Map<string, string> }) {
   const e = props.event;
   const after = (e.after ?? {}) as Record<string, unknown>;
@@ -469,46 +421,21 @@ function HistoryDetail(props: { event: OrderHistoryEvent; products: Map<string, 
   return <>{p?.name ?? ""}</>;
 }
 
-function History(props: { detail: OrderDetail }) {
+function OrderHistory(props: { detail: OrderDetail }) {
   const { history, historyTruncated, licenses } = props.detail;
   const products = new Map(licenses.map((l) => [l.id, l.product.name]));
   return (
-    <Card title="History" id="order-history">
-      {history.length === 0 ? (
-        <p class="muted">No events recorded.</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">What happened to this order, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">What</th>
-                <th scope="col">Concerning</th>
-                <th scope="col">Who</th>
-                <th scope="col">Channel</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((e) => (
-                <tr>
-                  <td>{when(e.at)}</td>
-                  <td>{ACTIONS[e.action] ?? e.action}</td>
-                  <td>
-                    <HistoryDetail event={e} products={products} />
-                  </td>
-                  <td>{e.who}</td>
-                  <td>{e.channel}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    <History
+      id="order-history"
+      caption="What happened to this order, newest first"
+      empty="No events recorded."
+      events={history}
+      detail={{ heading: "Concerning", cell: (e) => <HistoryDetail event={e} products={products} /> }}
+    >
       {historyTruncated && (
         <p class="muted">Only the newest {history.length} events are shown; the audit log has them all.</p>
       )}
-    </Card>
+    </History>
   );
 }
 
@@ -705,7 +632,7 @@ export function OrderDetailPage(props: OrderDetailPageProps) {
       </Card>
       <Licenses detail={detail} />
       <Activations detail={detail} />
-      <History detail={detail} />
+      <OrderHistory detail={detail} />
       <p>
         <a href="/orders">Back to the orders</a>
       </p>

@@ -5,6 +5,7 @@ import { AppError } from "../../domain/errors.ts";
 import type { Services } from "../../services/index.ts";
 import { SESSION_COOKIE } from "../../services/session.service.ts";
 import { HTTP_STATUS } from "../errors.ts";
+import { signInRateLimit } from "../session-cookie.ts";
 import { safeNext, sessionCookieOptions, setSessionCookie } from "./auth.ts";
 import { flash } from "./flash.ts";
 import { formErrors, parseForm } from "./forms.ts";
@@ -20,15 +21,7 @@ export async function signInRoutes(app: FastifyInstance, services: Services, con
     return render(reply, <LoginPage next={next} expired={request.query.expired === "1"} />);
   });
 
-  const loginLimit = {
-    rateLimit: {
-      max: config.rateLimitLogins,
-      timeWindow: 60_000,
-      shared: true,
-      groupId: "sign-in",
-    } as object,
-  };
-  app.post("/login", { config: loginLimit }, async (request, reply) => {
+  app.post("/login", { config: signInRateLimit(config) }, async (request, reply) => {
     const form = parseForm(LoginForm, request.body);
     const next = safeNext(form.values.next);
     if (!form.ok) return render(reply, <LoginPage next={next} {...form} />, { status: 400 });
