@@ -215,10 +215,12 @@ export class OrderService {
     const iso = now.toISOString();
     const codes = [...new Set(input.items.map((i) => i.product))];
     return this.deps.db.transaction().execute(async (trx) => {
+      const categoryId = input.category ?? null;
+      // The right comes first: a caller who may not create learns nothing, not even that an
+      // external order number or a unique data field value is taken.
+      await requireRight(trx, ctx, categoryId, "create", "create orders");
       const existing = await this.replay(ctx, input, hash, trx);
       if (existing) return { order: existing, created: false };
-      const categoryId = input.category ?? null;
-      await requireRight(trx, ctx, categoryId, "create", "create orders");
       const products = new Map((await findProductsByCodes(trx, codes)).map((p) => [Number(p.code), p]));
       const configs =
         categoryId === null

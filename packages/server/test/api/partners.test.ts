@@ -60,6 +60,25 @@ describe.each(await dialects())("partners on %s", (dialect) => {
   });
   afterAll(() => s.close());
 
+  it("refuses a caller without the create right before saying whether an external order number is taken", async () => {
+    const taken = await s.api.post("/api/v1/orders", {
+      category: internal.id,
+      externalOrderNumber: "ERP-TAKEN-1",
+      items: [{ product: demo }],
+    });
+    expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    // Bob holds no right on Internal: the same answer whether the number is taken or not.
+    for (const externalOrderNumber of ["ERP-TAKEN-1", "ERP-FREE-1"]) {
+      const res = await bob.api.post("/api/v1/orders", {
+        category: internal.id,
+        externalOrderNumber,
+        items: [{ product: demo }],
+      });
+      expect(res.status, externalOrderNumber).toBe(403);
+      expect(res.body.error.code).toBe("FORBIDDEN");
+    }
+  });
+
   it("limits a partner's expiry to the category's fixed 30 days", async () => {
     const ok = await alice.api.post("/api/v1/orders", {
       category: partners.id,
