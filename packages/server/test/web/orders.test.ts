@@ -168,6 +168,10 @@ describe.each(await dialects())("the order pages on %s", (dialect) => {
     const twice = await web.get(`/orders/new?category=${partners.id}&category=${internal.id}`);
     expect(twice.status).toBe(400);
     expect(textOf(twice.html)).toContain("Choose one category from the list");
+    // And so is a form posted with two categories.
+    const posted = await web.post("/orders", { category: [partners.id, internal.id], customerName: "Twice" });
+    expect(posted.status).toBe(400);
+    expect(textOf(posted.html)).toContain("Choose one category: the form was sent with several.");
   });
 
   it("creates an order within the bounds and shows its ticket, licenses and history", async () => {

@@ -61,7 +61,11 @@ export async function ordersRoutes(app: FastifyInstance, services: Services, con
   app.post("/orders", async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const fixed = parseForm(OrderFormFields, body);
-    const categoryId = typeof body.category === "string" && body.category ? body.category : null;
+    if (body.category !== undefined && typeof body.category !== "string")
+      throw new AppError(ErrorCode.VALIDATION_FAILED, "choose one category: the form was sent with several", {
+        field: "category",
+      });
+    const categoryId = body.category ? body.category : null;
     // The form is rebuilt from the category: a category the user may not create in is refused here.
     const form = await services.orders.orderForm(request.ctx, categoryId);
     const dynamic = readOrderItems(form, body);
