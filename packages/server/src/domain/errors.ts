@@ -26,6 +26,8 @@ export enum ErrorCode {
   LICENSE_EXPIRED = "LICENSE_EXPIRED",
   /** The license has been activated at least once, so it can only be revoked, not deleted. */
   LICENSE_ACTIVATED = "LICENSE_ACTIVATED",
+  /** A modification named the version it was based on, and the license has changed since. */
+  LICENSE_CHANGED = "LICENSE_CHANGED",
   /** Every seat of the license is taken by an active activation. */
   NO_SEATS_AVAILABLE = "NO_SEATS_AVAILABLE",
   /** The activation was returned: it can no longer be refreshed. */

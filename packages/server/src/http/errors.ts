@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.LICENSE_REVOKED]: 409,
   [ErrorCode.LICENSE_EXPIRED]: 409,
   [ErrorCode.LICENSE_ACTIVATED]: 409,
+  [ErrorCode.LICENSE_CHANGED]: 409,
   [ErrorCode.NO_SEATS_AVAILABLE]: 409,
   [ErrorCode.ACTIVATION_RETURNED]: 409,
   [ErrorCode.KEY_STATE]: 409,

@@ -287,11 +287,22 @@ export class LicenseService {
    * Changes order-specific values within the product's rules (the revision the license was
    * created with). The version increases; devices get the new values on their next refresh.
    */
-  async modify(ctx: Ctx, id: string, parameters: Record<string, unknown>): Promise<License> {
+  async modify(
+    ctx: Ctx,
+    id: string,
+    parameters: Record<string, unknown>,
+    expectedVersion?: number,
+  ): Promise<License> {
     const now = this.deps.clock.now();
     return this.deps.db.transaction().execute(async (trx) => {
       const row = await this.visible(ctx, trx, id);
       await requireRight(trx, ctx, row.category_id, "modify", "modify this license");
+      if (expectedVersion !== undefined && row.version !== expectedVersion)
+        throw new AppError(
+          ErrorCode.LICENSE_CHANGED,
+          `version: license ${id} is at version ${row.version}, not ${expectedVersion}: it changed since it was read; read it again and resend the change`,
+          { field: "version", version: row.version },
+        );
       if (row.status === "revoked")
         throw new AppError(ErrorCode.LICENSE_REVOKED, `license ${id} is revoked and cannot be modified`);
       const revision = await findProductRevision(trx, row.product_id, row.product_revision);

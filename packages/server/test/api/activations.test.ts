@@ -190,6 +190,21 @@ describe.each(await dialects())("activations on %s", (dialect) => {
     });
   });
 
+  it("refuses a modification based on a version that is no longer current, changing nothing", async () => {
+    const order = await createOrder(s.api, code, { seats: 2 });
+    const id = order.licenses[0].id;
+    const first = await s.api.patch(`/api/v1/licenses/${id}`, { parameters: { seats: 3 }, version: 1 });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.version).toBe(2);
+    // A second editor that also read version 1 does not overwrite the first one's change.
+    const stale = await s.api.patch(`/api/v1/licenses/${id}`, { parameters: { seats: 4 }, version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: "LICENSE_CHANGED", details: { version: 2 } });
+    expect((await s.api.get(`/api/v1/licenses/${id}`)).body).toMatchObject({ version: 2, seats: 3 });
+    const bad = await s.api.patch(`/api/v1/licenses/${id}`, { parameters: { seats: 4 }, version: 0 });
+    expect(bad.status).toBe(400);
+  });
+
   it("stops validating and refreshing a revoked license", async () => {
     const order = await createOrder(s.api, code);
     const id = order.licenses[0].id;

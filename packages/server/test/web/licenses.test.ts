@@ -196,6 +196,27 @@ describe.each(await dialects())("the license pages on %s", (dialect) => {
     expect(shown).toContain("License modified");
   });
 
+  it("does not let a form shown before another change overwrite it", async () => {
+    const o = await order(alice.api, "Initech");
+    const id = o.licenses[0].id;
+    const page = await aliceWeb.get(`/licenses/${id}`);
+    expect(page.html).toContain('name="_version" value="1"');
+    // Meanwhile the ERP raises the seats.
+    expect((await alice.api.patch(`/api/v1/licenses/${id}`, { parameters: { seats: 7 } })).status).toBe(200);
+    // The form, as shown at version 1 (seats 2), now changes only the edition.
+    const stale = await aliceWeb.post(`/licenses/${id}/modify`, {
+      _version: "1",
+      seats: "2",
+      edition: "pro",
+    });
+    expect(stale.status).toBe(409);
+    expect(textOf(stale.html)).toContain(
+      "The license changed while you were editing it: it is now at version 2.",
+    );
+    expect(stale.html).toContain('name="_version" value="2"');
+    expect(await license(id)).toMatchObject({ version: 2, seats: 7, parameters: { edition: "standard" } });
+  });
+
   it("revokes a license after a confirmation", async () => {
     const o = await order(alice.api, "Umbrella");
     const id = o.licenses[0].id;

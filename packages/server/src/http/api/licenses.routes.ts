@@ -58,7 +58,8 @@ export async function licenseRoutes(app: App, services: Services): Promise<void>
         response: { 200: LicenseRef, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => services.licenses.modify(request.ctx, request.params.id, request.body.parameters),
+    async (request) =>
+      services.licenses.modify(request.ctx, request.params.id, request.body.parameters, request.body.version),
   );
 
   app.post(

@@ -239,11 +239,18 @@ export const LicenseModify = Type.Object(
     parameters: Type.Record(Type.String(), Type.Unknown(), {
       description: "Order-specific values to change; others keep their value",
     }),
+    version: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          "The license version the change was made against. When the license has changed since, nothing changes and the answer is 409 LICENSE_CHANGED, so two editors never overwrite each other unknowingly.",
+      }),
+    ),
   },
   {
     additionalProperties: false,
     examples: [
-      { parameters: { seats: 5, expiresAt: "2028-12-31" } },
+      { parameters: { seats: 5, expiresAt: "2028-12-31" }, version: 1 },
       { parameters: { features: ["export"] } },
     ],
   },

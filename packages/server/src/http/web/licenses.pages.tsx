@@ -28,7 +28,7 @@ import {
 import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
 import { changesOf, History, valueText } from "./history.tsx";
 import { Layout } from "./layout.tsx";
-import { editable } from "./licenses.schema.ts";
+import { editable, VERSION_FIELD } from "./licenses.schema.ts";
 import { type ListQuery, Pager, when } from "./lists.tsx";
 import { usePage, type Viewer } from "./page.ts";
 
@@ -526,6 +526,7 @@ function ModifyCard(props: {
         idPrefix="modify"
         label="Modify the license"
       >
+        <input type="hidden" name={VERSION_FIELD} value={String(props.license.version)} />
         {editable(props.parameters).map((p) => (
           <ParameterControl
             parameter={p}

@@ -179,10 +179,21 @@ export async function licensesRoutes(
       return seeOther(reply, `/licenses/${id}`);
     }
     try {
-      const license = await services.licenses.modify(request.ctx, id, form.changes);
+      const license = await services.licenses.modify(request.ctx, id, form.changes, form.version);
       flash(reply, "success", `The license was modified: it is now at version ${license.version}.`);
       return seeOther(reply, `/licenses/${id}`);
     } catch (err) {
+      if (err instanceof AppError && err.code === ErrorCode.LICENSE_CHANGED)
+        return again(
+          {
+            fields: {},
+            form: [
+              `The license changed while you were editing it: it is now at version ${String(err.details.version)}. The values below are yours; the facts above are the license's now. Check them and save again.`,
+            ],
+          },
+          form.values,
+          HTTP_STATUS[err.code],
+        );
       if (!(err instanceof AppError) || err.code !== ErrorCode.VALIDATION_FAILED) throw err;
       const fields = Object.fromEntries(
         editable(parameters).map((p) => [`parameters.${p.definition.key}`, p.definition.key]),

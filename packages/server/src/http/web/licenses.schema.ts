@@ -65,11 +65,16 @@ export function modifyForm(params: ModifiableParameter[]): TSchema {
             Type.Union([Type.String({ maxLength: 200 }), Type.Array(Type.String({ maxLength: 200 }))]),
           )
         : Type.Optional(Type.String({ maxLength: 2000 }));
+  // The version the form was shown at (not a parameter key: those start with a letter).
+  properties[VERSION_FIELD] = Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,8}$" }));
   return Type.Object(properties);
 }
 
+/** The modify form's hidden field: the license version the form shows. */
+export const VERSION_FIELD = "_version";
+
 export type ModifyResult =
-  | { ok: true; changes: Record<string, ParameterValue | null>; values: FormValues }
+  | { ok: true; changes: Record<string, ParameterValue | null>; values: FormValues; version?: number }
   | { ok: false; errors: FormErrors; values: FormValues };
 
 const unchanged = (p: ModifiableParameter, v: ParameterValue | null) =>
@@ -126,5 +131,11 @@ export function readModifyForm(params: ModifiableParameter[], body: unknown): Mo
     if (!unchanged(p, value)) changes[key] = value;
   }
   if (Object.keys(errors.fields).length) return { ok: false, errors, values: form.values };
-  return { ok: true, changes, values: form.values };
+  const version = raw[VERSION_FIELD];
+  return {
+    ok: true,
+    changes,
+    values: form.values,
+    ...(typeof version === "string" ? { version: Number(version) } : {}),
+  };
 }
