@@ -28,10 +28,10 @@ export interface SeedResult {
   picked: SeededLicense[];
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** Random bytes drawn from the CSPRNG in large blocks: one call per id costs more than the inserts. */
-class RandomPool {
+export class RandomPool {
   private buf = Buffer.alloc(1 << 20);
   private at = this.buf.length;
 
@@ -46,18 +46,99 @@ class RandomPool {
 }
 
 /** A UUID version 7 laid out exactly as the server's `newId`, from the pool's random bytes. */
-function uuid7(pool: RandomPool, ms: number, seq: number): string {
+export function uuid7(pool: RandomPool, ms: number, seq: number): string {
   return uuidV7(Buffer.from(pool.take(16)), ms, seq);
 }
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** A ticket as the order service stores it: 25 Crockford base32 characters, normalized (no dashes). */
-function ticket(pool: RandomPool): string {
+export function ticket(pool: RandomPool): string {
   const bytes = pool.take(25);
   let out = "";
   for (let i = 0; i < 25; i++) out += CROCKFORD[bytes[i]! & 31];
   return out;
+}
+
+/** A prepared insert of `columns` into `table`, taking rows as the stores type them. */
+export function rowInserter<T extends object>(
+  db: Database.Database,
+  table: string,
+  columns: (keyof T & string)[],
+) {
+  const stmt = db.prepare(
+    `insert into ${table} (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`,
+  );
+  return (row: T) => stmt.run(columns.map((c) => row[c]));
+}
+
+/** The columns of the `orders` and `licenses` rows the order service writes. */
+export const ORDER_COLUMNS: (keyof OrderRow & string)[] = [
+  "id",
+  "ticket",
+  "external_order_number",
+  "customer_name",
+  "customer_email",
+  "customer_company",
+  "customer_search",
+  "category_id",
+  "group_id",
+  "created_by",
+  "status",
+  "request_hash",
+  "created_at",
+];
+export const LICENSE_COLUMNS: (keyof LicenseRow & string)[] = [
+  "id",
+  "order_id",
+  "product_id",
+  "product_code",
+  "product_name",
+  "product_revision",
+  "status",
+  "version",
+  "rules",
+  "values",
+  "seats",
+  "active_seats",
+  "expires_at",
+  "maintenance_until",
+  "category_id",
+  "group_id",
+  "first_activated_at",
+  "created_at",
+  "updated_at",
+];
+
+/** A product's defaults bound as on a given day: what an order without parameters gets. */
+export interface BoundDefaults {
+  rules: string;
+  values: string;
+  terms: ReturnType<typeof licenseTerms>;
+}
+
+/**
+ * The product's defaults bound per creation day. Values depend on the day only (relative dates),
+ * so each day is bound once and reused.
+ */
+export function defaultsByDay(defs: ParameterDefinition[]): (at: Date) => BoundDefaults {
+  const byDay = new Map<number, BoundDefaults>();
+  return (at) => {
+    const day = Math.floor(at.getTime() / DAY_MS);
+    let b = byDay.get(day);
+    if (!b) {
+      const issues: FieldIssue[] = [];
+      const v = bindValues(defs, ["order", "static"], {}, at, "items.0.parameters", issues);
+      if (issues.length)
+        throw new Error(`the bench product's defaults do not bind: ${JSON.stringify(issues)}`);
+      const rules = Object.fromEntries(
+        Object.entries(v.rules).filter(([k]) => defs.find((d) => d.key === k)?.binding === "order"),
+      );
+      b = { rules: JSON.stringify(rules), values: JSON.stringify(v.values), terms: licenseTerms(v.values) };
+      byDay.set(day, b);
+    }
+    return b;
+  };
 }
 
 /**
@@ -91,71 +172,11 @@ export function seedLicenses(dataDir: string, productCode: number, count: number
     while (picks.size < Math.min(pick, count)) picks.add(Math.floor(Math.random() * count));
     const picked: SeededLicense[] = [];
 
-    const insert = <T extends object>(table: string, columns: (keyof T & string)[]) => {
-      const stmt = db.prepare(
-        `insert into ${table} (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`,
-      );
-      return (row: T) => stmt.run(columns.map((c) => row[c]));
-    };
-    const insertOrder = insert<OrderRow>("orders", [
-      "id",
-      "ticket",
-      "external_order_number",
-      "customer_name",
-      "customer_email",
-      "customer_company",
-      "customer_search",
-      "category_id",
-      "group_id",
-      "created_by",
-      "status",
-      "request_hash",
-      "created_at",
-    ]);
-    const insertLicense = insert<LicenseRow>("licenses", [
-      "id",
-      "order_id",
-      "product_id",
-      "product_code",
-      "product_name",
-      "product_revision",
-      "status",
-      "version",
-      "rules",
-      "values",
-      "seats",
-      "active_seats",
-      "expires_at",
-      "maintenance_until",
-      "category_id",
-      "group_id",
-      "first_activated_at",
-      "created_at",
-      "updated_at",
-    ]);
+    const insertOrder = rowInserter<OrderRow>(db, "orders", ORDER_COLUMNS);
+    const insertLicense = rowInserter<LicenseRow>(db, "licenses", LICENSE_COLUMNS);
     const pool = new RandomPool();
 
-    // Values depend on the creation day only (relative dates), so they are bound once per day.
-    const byDay = new Map<
-      number,
-      { rules: string; values: string; terms: ReturnType<typeof licenseTerms> }
-    >();
-    const bound = (at: Date) => {
-      const day = Math.floor(at.getTime() / DAY_MS);
-      let b = byDay.get(day);
-      if (!b) {
-        const issues: FieldIssue[] = [];
-        const v = bindValues(defs, ["order", "static"], {}, at, "items.0.parameters", issues);
-        if (issues.length)
-          throw new Error(`the bench product's defaults do not bind: ${JSON.stringify(issues)}`);
-        const rules = Object.fromEntries(
-          Object.entries(v.rules).filter(([k]) => defs.find((d) => d.key === k)?.binding === "order"),
-        );
-        b = { rules: JSON.stringify(rules), values: JSON.stringify(v.values), terms: licenseTerms(v.values) };
-        byDay.set(day, b);
-      }
-      return b;
-    };
+    const bound = defaultsByDay(defs);
 
     const start = Date.now() - 300 * DAY_MS;
     const step = (300 * DAY_MS) / count;

@@ -1,27 +1,29 @@
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { requestHash } from "../../packages/server/src/domain/canonical.ts";
-import type { FieldIssue } from "../../packages/server/src/domain/errors.ts";
-import { uuidV7 } from "../../packages/server/src/domain/ids.ts";
-import {
-  bindValues,
-  licenseTerms,
-  type ParameterDefinition,
-} from "../../packages/server/src/domain/parameters.ts";
+import type { ParameterDefinition } from "../../packages/server/src/domain/parameters.ts";
 import { ROOT_GROUP_ID } from "../../packages/server/src/services/context.ts";
 import type { LicenseRow } from "../../packages/server/src/store/license.store.ts";
 import type { OrderRow } from "../../packages/server/src/store/order.store.ts";
 import { Api, BENCH_PRODUCT } from "../lib/api.ts";
 import { PROFILE_DIR } from "../lib/fixture.ts";
 import { measureHttp } from "../lib/http-scenario.ts";
+import {
+  DAY_MS,
+  defaultsByDay,
+  LICENSE_COLUMNS,
+  ORDER_COLUMNS,
+  RandomPool,
+  rowInserter,
+  ticket,
+  uuid7,
+} from "../lib/seed.ts";
 import { LicentraServer } from "../lib/server.ts";
 import type { BenchContext, Scenario, ScenarioResult } from "../lib/types.ts";
 
 const TITLE = "orders page, 100,000 orders, first page as ISV admin (1 connection)";
 /** The issue's database size. */
 const ORDERS = 100_000;
-const DAY_MS = 86_400_000;
 const ADMIN = { email: "bench@licentra.test", password: "bench-password-not-secret" };
 const RESELLER = { email: "reseller-admin@bench.test", password: "bench reseller password" };
 /** A customer this rare (one order in 2,000) makes the search read nearly the whole table. */
@@ -71,43 +73,10 @@ export function seedOrders(
     };
     const admin = db.prepare("select id from users order by created_at limit 1").get() as { id: string };
     const defs = JSON.parse(product.parameters) as ParameterDefinition[];
-    const insert = <T extends object>(table: string, row: T) => {
-      const columns = Object.keys(row);
-      const stmt = db.prepare(
-        `insert into ${table} (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`,
-      );
-      return (r: T) => stmt.run(columns.map((c) => r[c as keyof T]));
-    };
-    let insertOrder: ((r: OrderRow) => unknown) | null = null;
-    let insertLicense: ((r: LicenseRow) => unknown) | null = null;
-
-    const byDay = new Map<
-      number,
-      { rules: string; values: string; terms: ReturnType<typeof licenseTerms> }
-    >();
-    const bound = (at: Date) => {
-      const day = Math.floor(at.getTime() / DAY_MS);
-      let b = byDay.get(day);
-      if (!b) {
-        const issues: FieldIssue[] = [];
-        const v = bindValues(defs, ["order", "static"], {}, at, "items.0.parameters", issues);
-        if (issues.length)
-          throw new Error(`the bench product's defaults do not bind: ${JSON.stringify(issues)}`);
-        const rules = Object.fromEntries(
-          Object.entries(v.rules).filter(([k]) => defs.find((d) => d.key === k)?.binding === "order"),
-        );
-        b = { rules: JSON.stringify(rules), values: JSON.stringify(v.values), terms: licenseTerms(v.values) };
-        byDay.set(day, b);
-      }
-      return b;
-    };
-    const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    const ticket = () => {
-      const bytes = randomBytes(25);
-      let out = "";
-      for (let i = 0; i < 25; i++) out += CROCKFORD[bytes[i]! & 31];
-      return out;
-    };
+    const insertOrder = rowInserter<OrderRow>(db, "orders", ORDER_COLUMNS);
+    const insertLicense = rowInserter<LicenseRow>(db, "licenses", LICENSE_COLUMNS);
+    const bound = defaultsByDay(defs);
+    const pool = new RandomPool();
 
     const start = Date.now() - 300 * DAY_MS;
     const step = (300 * DAY_MS) / count;
@@ -128,8 +97,8 @@ export function seedOrders(
         const quantity = (i % 3) + 1;
         const groupId = ofReseller ? (i % 20 === 3 ? o.resellerGroup : o.resellerBranch) : ROOT_GROUP_ID;
         const order: OrderRow = {
-          id: uuidV7(randomBytes(16), ms, 0),
-          ticket: ticket(),
+          id: uuid7(pool, ms, 0),
+          ticket: ticket(pool),
           external_order_number: i % 2 === 0 ? `PO-${String(i).padStart(7, "0")}` : null,
           customer_name: name,
           customer_email: email,
@@ -142,11 +111,10 @@ export function seedOrders(
           request_hash: requestHash({ items: [{ product: BENCH_PRODUCT.code, quantity }], n: i }),
           created_at: iso,
         };
-        insertOrder ??= insert("orders", order);
         insertOrder(order);
         for (let l = 0; l < quantity; l++) {
           const license: LicenseRow = {
-            id: uuidV7(randomBytes(16), ms, l + 1),
+            id: uuid7(pool, ms, l + 1),
             order_id: order.id,
             product_id: product.id,
             product_code: Number(product.code),
@@ -166,7 +134,6 @@ export function seedOrders(
             created_at: iso,
             updated_at: iso,
           };
-          insertLicense ??= insert("licenses", license);
           insertLicense(license);
           licenses++;
         }
