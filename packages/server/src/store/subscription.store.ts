@@ -55,24 +55,32 @@ export function findTermsOfSubscription(db: Db, id: string): Promise<Subscriptio
 }
 
 /**
- * Active subscriptions whose deadline is before `today`, oldest deadline first, locked for the
- * transaction. On PostgreSQL rows another node holds are skipped, so nodes share the work and
- * never wait for each other; SQLite serializes writers anyway.
+ * Subscriptions in `status` whose `column` date is before `today`, in that date's order, locked
+ * for the transaction. On PostgreSQL rows another node holds are skipped, so nodes share the work
+ * and never wait for each other; SQLite serializes writers anyway.
  */
+function lockPassed(
+  db: Db,
+  status: "active" | "cancelled",
+  column: "deadline" | "end_date",
+  today: string,
+  limit: number,
+  exclude: string[],
+): Promise<SubscriptionRow[]> {
+  let q = db.selectFrom("subscriptions").selectAll().where("status", "=", status).where(column, "<", today);
+  if (exclude.length) q = q.where("id", "not in", exclude);
+  q = q.orderBy(column).orderBy("id").limit(limit);
+  return (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
+}
+
+/** Active subscriptions whose deadline is before `today`, oldest deadline first, locked. */
 export function lockDueSubscriptions(
   db: Db,
   today: string,
   limit: number,
   exclude: string[] = [],
 ): Promise<SubscriptionRow[]> {
-  let q = db
-    .selectFrom("subscriptions")
-    .selectAll()
-    .where("status", "=", "active")
-    .where("deadline", "<", today);
-  if (exclude.length) q = q.where("id", "not in", exclude);
-  q = q.orderBy("deadline").orderBy("id").limit(limit);
-  return (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
+  return lockPassed(db, "active", "deadline", today, limit, exclude);
 }
 
 /** Cancelled subscriptions whose end date is before `today`, locked like `lockDueSubscriptions`. */
@@ -82,14 +90,7 @@ export function lockEndingSubscriptions(
   limit: number,
   exclude: string[] = [],
 ): Promise<SubscriptionRow[]> {
-  let q = db
-    .selectFrom("subscriptions")
-    .selectAll()
-    .where("status", "=", "cancelled")
-    .where("end_date", "<", today);
-  if (exclude.length) q = q.where("id", "not in", exclude);
-  q = q.orderBy("end_date").orderBy("id").limit(limit);
-  return (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
+  return lockPassed(db, "cancelled", "end_date", today, limit, exclude);
 }
 
 /**
