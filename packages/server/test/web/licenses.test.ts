@@ -215,6 +215,10 @@ describe.each(await dialects())("the license pages on %s", (dialect) => {
     );
     expect(stale.html).toContain('name="_version" value="2"');
     expect(await license(id)).toMatchObject({ version: 2, seats: 7, parameters: { edition: "standard" } });
+    const forged = await aliceWeb.post(`/licenses/${id}/modify`, { _version: "two", edition: "pro" });
+    expect(forged.status).toBe(400);
+    expect(textOf(forged.html)).toContain("This form is not one the page made (its version is unreadable).");
+    expect((await license(id)).version).toBe(2);
   });
 
   it("revokes a license after a confirmation", async () => {

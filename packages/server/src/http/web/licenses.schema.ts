@@ -87,7 +87,16 @@ const unchanged = (p: ModifiableParameter, v: ParameterValue | null) =>
  */
 export function readModifyForm(params: ModifiableParameter[], body: unknown): ModifyResult {
   const form = parseForm(modifyForm(params), body);
-  if (!form.ok) return form;
+  if (!form.ok) {
+    // The version is a hidden field: its error is said at the top of the form.
+    if (form.errors.fields[VERSION_FIELD]) {
+      delete form.errors.fields[VERSION_FIELD];
+      form.errors.form.push(
+        "This form is not one the page made (its version is unreadable). Reload the page and try again.",
+      );
+    }
+    return form;
+  }
   const raw = form.value as Record<string, string | string[] | undefined>;
   const errors: FormErrors = { fields: {}, form: [] };
   const changes: Record<string, ParameterValue | null> = {};
