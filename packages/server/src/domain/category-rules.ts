@@ -1,7 +1,12 @@
 import { canonicalJson } from "./canonical.ts";
 import { addDuration, dayOf, isDuration, parseDuration, resolveDate } from "./dates.ts";
 import type { FieldIssue } from "./errors.ts";
-import { checkValue, type ParameterDefinition, type ParameterValue } from "./parameters.ts";
+import {
+  checkValue,
+  type ParameterDefinition,
+  type ParameterType,
+  type ParameterValue,
+} from "./parameters.ts";
 import {
   checkSubscriptionConfig,
   drivenParameter,
@@ -56,7 +61,8 @@ const DEFAULT_INPUT: Record<string, InputKind> = {
   features: "select",
   boolean: "select",
 };
-const ALLOWED_INPUTS: Record<string, InputKind[]> = {
+/** The input kinds a flexible parameter of each type can be captured with. */
+export const ALLOWED_INPUTS: Record<ParameterType, InputKind[]> = {
   text: ["text", "select"],
   number: ["number", "select"],
   date: ["date", "select"],

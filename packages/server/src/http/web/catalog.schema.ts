@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import {
+  ALLOWED_INPUTS,
   type CategoryProductConfig,
   type FlexibleRule,
   type InputKind,
@@ -382,15 +383,8 @@ export const SUBSCRIPTION_FIELDS = [
   "subscription.renewalTerm",
 ] as const;
 
-/** The input kinds a flexible parameter of each type can be captured with (the service checks again). */
-export const INPUT_KINDS: Record<ParameterType, InputKind[]> = {
-  text: ["text", "select"],
-  number: ["number", "select"],
-  date: ["date", "select"],
-  select: ["select"],
-  features: ["select"],
-  boolean: ["select"],
-};
+/** The input kinds a flexible parameter of each type can be captured with: the domain's table. */
+export const INPUT_KINDS = ALLOWED_INPUTS;
 
 /** The configuration fields the form shows for a parameter of this type. */
 export function shownConfigFields(type: ParameterType): ConfigField[] {
