@@ -10,6 +10,7 @@ import { appliesTo, checkOrderDataFields, type DataFieldValue } from "../domain/
 import { addDuration, dayOf, parseDuration, resolveDate } from "../domain/dates.ts";
 import { AppError, ErrorCode, type FieldIssue, invalid, notFound } from "../domain/errors.ts";
 import { newId } from "../domain/ids.ts";
+import { type LicenseState, licenseState } from "../domain/license-state.ts";
 import {
   bindValues,
   licenseTerms,
@@ -175,7 +176,7 @@ export interface OrderDetail {
   createdBy: { id: string; name: string; email: string } | null;
   /** The order's data field values with their labels, in the vendor's order. */
   dataFields: { key: string; label: string; value: string | number }[];
-  licenses: (License & { activations: Activation[] })[];
+  licenses: (License & { state: LicenseState; activations: Activation[] })[];
   /** The audit events of the order, its licenses, activations and subscriptions, newest first. */
   history: OrderHistoryEvent[];
   /** True when the order has more events than `history` holds (it holds the newest). */
@@ -499,6 +500,7 @@ export class OrderService {
    * field labels, licenses with their activations, and its history from the audit log.
    */
   async detail(ctx: Ctx, id: string): Promise<OrderDetail> {
+    const today = dayOf(this.deps.clock.now());
     const db = this.deps.db;
     const order = await this.get(ctx, id);
     const row = (await findOrderById(db, id))!;
@@ -524,6 +526,7 @@ export class OrderService {
         .map((f) => ({ key: f.key, label: f.label, value: order.dataFields[f.key]! })),
       licenses: order.licenses.map((l) => ({
         ...l,
+        state: licenseState({ status: l.status, expires_at: l.expiresAt }, today),
         activations: activations.filter((a) => a.licenseId === l.id),
       })),
       history: events.slice(0, MAX_HISTORY).map(presentHistoryEvent),

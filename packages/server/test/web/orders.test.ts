@@ -288,6 +288,23 @@ describe.each(await dialects())("the order pages on %s", (dialect) => {
     });
   });
 
+  it("shows each license's state on the order, an expired one as expired", async () => {
+    const res = await server.api.post("/api/v1/orders", {
+      items: [
+        { product: code, parameters: { expiresAt: "2020-01-31" } },
+        { product: code, parameters: { expiresAt: "P30D" } },
+      ],
+      dataFields: { project: "States" },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await server.api.post(`/api/v1/licenses/${res.body.licenses[1].id}/revoke`);
+    const web = await signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const html = (await web.get(`/orders/${res.body.id}`)).html;
+    const table = textOf(/The licenses of this order[\s\S]*?<\/table>/.exec(html)![0]);
+    expect(table).toMatch(/Expired.*2020-01-31.*Revoked/);
+    expect(table).not.toContain("Active");
+  });
+
   it("emails the ticket to the customer through the mail server", async () => {
     const web = await signIn(reseller1.email);
     await web.get(`/orders/new?category=${partners.id}`);

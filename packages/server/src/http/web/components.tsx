@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, PropsWithChildren } from "hono/jsx";
 import { createContext, useContext } from "hono/jsx";
+import type { LicenseState } from "../../domain/license-state.ts";
 import { CSRF_FIELD } from "./csrf.ts";
 import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
 import { usePage } from "./page.ts";
@@ -342,6 +343,18 @@ export type Tone = "success" | "danger" | "warning" | "neutral" | "info";
 /** A short status word; the text says it, the colour only repeats it. */
 export function Badge(props: PropsWithChildren<{ tone: Tone }>) {
   return <span class={`badge badge-${props.tone}`}>{props.children}</span>;
+}
+
+const LICENSE_STATE: Record<LicenseState, { label: string; tone: Tone }> = {
+  active: { label: "Active", tone: "success" },
+  revoked: { label: "Revoked", tone: "danger" },
+  expired: { label: "Expired", tone: "warning" },
+};
+
+/** A license's state (active, revoked, expired) as a badge: the same words on every page. */
+export function StateBadge(props: { state: LicenseState }) {
+  const s = LICENSE_STATE[props.state];
+  return <Badge tone={s.tone}>{s.label}</Badge>;
 }
 
 /** A message box: `error` is announced as an alert, the others politely. */

@@ -1,11 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 
-import type { LicenseState } from "../../domain/license-state.ts";
 import type { Activation } from "../../services/license.view.ts";
 import type { TicketView } from "../../services/ticket.service.ts";
 import {
   ActionForm,
-  Badge,
   Button,
   Card,
   Facts,
@@ -14,8 +12,8 @@ import {
   Form,
   Notice,
   PageHeader,
+  StateBadge,
   TextArea,
-  type Tone,
 } from "./components.tsx";
 import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
 import { Layout } from "./layout.tsx";
@@ -36,12 +34,6 @@ export interface DepotPageProps {
   activation?: FormAgain & { licenseId: string };
   offline?: FormAgain;
 }
-
-const STATE: Record<LicenseState, { label: string; tone: Tone }> = {
-  active: { label: "Active", tone: "success" },
-  revoked: { label: "Revoked", tone: "danger" },
-  expired: { label: "Expired", tone: "warning" },
-};
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : null);
 
@@ -116,7 +108,6 @@ function TicketOverview(props: { view: TicketView; activation: DepotPageProps["a
 
 function LicenseCard(props: { license: DepotLicense; form: FormAgain | undefined }) {
   const l = props.license;
-  const state = STATE[l.state];
   const active = l.activations.filter((a) => a.status === "active");
   const free = l.seats - l.activeSeats;
   return (
@@ -125,7 +116,7 @@ function LicenseCard(props: { license: DepotLicense; form: FormAgain | undefined
       class="license"
       title={
         <>
-          {l.product.name} <Badge tone={state.tone}>{state.label}</Badge>
+          {l.product.name} <StateBadge state={l.state} />
         </>
       }
     >

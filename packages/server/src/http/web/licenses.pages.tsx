@@ -1,6 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
-import type { LicenseState } from "../../domain/license-state.ts";
 import type { ParameterValue } from "../../domain/parameters.ts";
 import type { Right } from "../../domain/rights.ts";
 import type {
@@ -23,6 +22,7 @@ import {
   Notice,
   PageHeader,
   Select,
+  StateBadge,
   type Tone,
 } from "./components.tsx";
 import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
@@ -38,18 +38,7 @@ export function holdsRightOn(viewer: Viewer, categoryId: string | null, right: R
   return categoryId !== null && viewer.rights.some((r) => r.category.id === categoryId && r.right === right);
 }
 
-export const STATE: Record<LicenseState, { label: string; tone: Tone }> = {
-  active: { label: "Active", tone: "success" },
-  revoked: { label: "Revoked", tone: "danger" },
-  expired: { label: "Expired", tone: "warning" },
-};
-
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : "");
-
-export function StateBadge(props: { state: LicenseState }) {
-  const s = STATE[props.state];
-  return <Badge tone={s.tone}>{s.label}</Badge>;
-}
 
 /** The customer of an order in one line: company, then name, then email. */
 export function customerLine(

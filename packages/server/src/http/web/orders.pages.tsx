@@ -10,7 +10,18 @@ import type {
   OrderForm,
   OrderHistoryEvent,
 } from "../../services/order.service.ts";
-import { Badge, Button, Card, Facts, Field, FieldFrame, Form, Notice, PageHeader } from "./components.tsx";
+import {
+  Badge,
+  Button,
+  Card,
+  Facts,
+  Field,
+  FieldFrame,
+  Form,
+  Notice,
+  PageHeader,
+  StateBadge,
+} from "./components.tsx";
 import { type FormErrors, type FormValues, NO_ERRORS } from "./forms.ts";
 import { History } from "./history.tsx";
 import { Layout } from "./layout.tsx";
@@ -467,11 +478,7 @@ function Licenses(props: { detail: OrderDetail }) {
                     <span class="muted"> · {l.id.slice(-8)}</span>
                   </td>
                   <td>
-                    {l.status === "revoked" ? (
-                      <Badge tone="danger">Revoked</Badge>
-                    ) : (
-                      <Badge tone="success">Active</Badge>
-                    )}
+                    <StateBadge state={l.state} />
                   </td>
                   <td>
                     {l.activeSeats} of {l.seats}
